@@ -1,0 +1,56 @@
+# publish: `make` sets up and builds every seed; `make test` runs the tests.
+# Run as root on Debian 12, `make` installs the apt packages it needs; as
+# another user it prints the exact apt-get line instead.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+# Fonts for Latin, Arabic, Hebrew (Noto core) and Chinese/Japanese (Noto CJK);
+# poppler-utils and qpdf for the PDF checks; Java for EPUBCheck.
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils qpdf \
+                libpango-1.0-0 libpangoft2-1.0-0
+JAVA_PACKAGE := openjdk-17-jre-headless
+
+# Dates in every artefact come from SOURCE_DATE_EPOCH: by default the last
+# commit's time, so the same commit builds the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+.PHONY: all build test validate deposit bench clean system
+
+all: build
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,dask]'
+	touch $@
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE)); \
+	missing=$$(echo $$missing); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "publish needs these packages; run as root:"; \
+	    echo "  apt-get install -y --no-install-recommends $$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: $(STAMP) system
+	$(BIN)/publish build --jobs $(JOBS)
+
+test: $(STAMP) system
+	$(BIN)/python -m pytest -q
+
+validate: build
+	$(BIN)/publish validate dist/tei/*.xml $(wildcard dist/pdf/*.pdf) $(wildcard dist/epub/*.epub)
+
+clean:
+	rm -rf dist/tei dist/pdf dist/epub dist/deposit dist/manifest.json .pytest_cache

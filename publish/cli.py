@@ -1,0 +1,207 @@
+"""The ``publish`` command line: the only place that prints to the user or exits.
+
+Each command is one row of :data:`COMMANDS`: its name, the function that adds
+its arguments, and the function that runs it. Errors are
+:class:`publish.errors.PublishError`; they print one line on stderr and exit
+with their kind's code. Any other exception is a bug: exit 1, and a traceback
+only with ``--traceback``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from publish import __version__
+from publish.errors import PublishError, StrictError, UsageError
+from publish.log import LOGGER, WarningCounter
+from publish.options import Options
+
+DIST = Path("dist")
+SEEDS = Path("seeds")
+
+
+# -- normalise, text, validate ---------------------------------------------
+
+def add_normalise(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", type=Path, help="a seed file (.txt, …)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="where to write the TEI (default: dist/tei/<id>.xml; - for stdout)")
+
+
+def run_normalise(args: argparse.Namespace, options: Options) -> int:
+    from publish.fileio import atomic_write
+    from publish.normalise import normalise_file
+    from publish.tei import serialise
+
+    data = serialise(normalise_file(args.source, options))
+    if args.output == Path("-"):
+        sys.stdout.buffer.write(data)
+        return 0
+    output = args.output or DIST / "tei" / f"{args.source.stem}.xml"
+    atomic_write(output, data)
+    LOGGER.info("wrote %s", output)
+    return 0
+
+
+def add_text(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tei", type=Path, help="a TEI master made from plain text")
+    parser.add_argument("--original-bytes", action="store_true",
+                        help="write the original file's bytes: its encoding, BOM and line endings")
+
+
+def run_text(args: argparse.Namespace, options: Options) -> int:
+    from publish.tei import parse_file
+    from publish.tei.text import source_bytes, source_text
+
+    tree = parse_file(args.tei)
+    if args.original_bytes:
+        sys.stdout.buffer.write(source_bytes(tree, args.tei))
+    else:
+        sys.stdout.buffer.write(source_text(tree, args.tei).encode("utf-8"))
+    sys.stdout.flush()
+    return 0
+
+
+def add_validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                        help="TEI (.xml), PDF (.pdf) or EPUB (.epub) files")
+    parser.add_argument("--tei-all", type=Path, metavar="RNG",
+                        help="also check TEI files against this official TEI P5 schema (tei_all.rng)")
+
+
+def run_validate(args: argparse.Namespace, options: Options) -> int:
+    from publish.check import validate_file
+
+    failures = 0
+    for path in args.files:
+        problems = validate_file(path, options, tei_all=args.tei_all)
+        for problem in problems:
+            print(f"{path}: {problem}", file=sys.stderr)
+        if problems:
+            failures += 1
+        else:
+            print(f"{path}: valid")
+    return 67 if failures else 0
+
+
+# -- renderers -------------------------------------------------------------
+
+def add_render(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("tei", type=Path, help="a TEI master, e.g. dist/tei/<id>.xml")
+    parser.add_argument("-o", "--output", type=Path, help="where to write (default: dist/<kind>/<id>.<kind>)")
+
+
+def run_pdf(args: argparse.Namespace, options: Options) -> int:
+    from publish.render.pdf import render_pdf
+
+    output = args.output or DIST / "pdf" / f"{args.tei.stem}.pdf"
+    render_pdf(args.tei, output, options)
+    return 0
+
+
+def run_epub(args: argparse.Namespace, options: Options) -> int:
+    from publish.render.epub import render_epub
+
+    output = args.output or DIST / "epub" / f"{args.tei.stem}.epub"
+    render_epub(args.tei, output, options)
+    return 0
+
+
+# -- build -----------------------------------------------------------------
+
+def add_build(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("seeds", type=Path, nargs="*", help="seed files (default: every seed in seeds/)")
+    parser.add_argument("--seeds-dir", type=Path, default=SEEDS, help="folder of seeds (default: seeds/)")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
+    parser.add_argument("--only", choices=("tei", "pdf", "epub"), action="append",
+                        help="build only these outputs (repeatable; default: all)")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+    parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+
+
+def run_build(args: argparse.Namespace, options: Options) -> int:
+    from publish.build import BuildRequest, build
+
+    request = BuildRequest(seeds=tuple(args.seeds), seeds_dir=args.seeds_dir, dist=args.dist,
+                           jobs=args.jobs, outputs=tuple(args.only or ("tei", "pdf", "epub")),
+                           force=args.force, quiet=args.quiet, json=args.json)
+    return build(request, options)
+
+
+COMMANDS = (
+    # name         help                                                  arguments      runner
+    ("normalise", "normalise a seed into TEI (dist/tei/<id>.xml)",       add_normalise, run_normalise),
+    ("text",      "print the source text regenerated from a TEI master", add_text,      run_text),
+    ("validate",  "check TEI, PDF and EPUB files; name each failure",    add_validate,  run_validate),
+    ("pdf",       "render a TEI master to a PDF/A-3 edition",            add_render,    run_pdf),
+    ("epub",      "render a TEI master to an EPUB 3 edition",            add_render,    run_epub),
+    ("build",     "build every seed: TEI, PDF and EPUB, incrementally",  add_build,     run_build),
+)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per row of :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(prog="publish", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"publish {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log output (-v: info, -vv: debug)")
+    parser.add_argument("--strict", action="store_true", help="make every warning fatal (exit 71)")
+    parser.add_argument("--traceback", action="store_true", help="show a traceback on errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, summary, add_arguments, runner in COMMANDS:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        add_arguments(sub)
+        sub.set_defaults(runner=runner)
+    return parser
+
+
+def configure_logging(verbosity: int) -> WarningCounter:
+    """Log to stderr as ``publish: LEVEL: message``; count warnings for ``--strict``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("publish: %(levelname)s: %(message)s"))
+    LOGGER.handlers[:] = [handler]
+    counter = WarningCounter()
+    LOGGER.addHandler(counter)
+    LOGGER.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO if verbosity else logging.WARNING)
+    LOGGER.propagate = False
+    return counter
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return (and, as a script, exit with) the exit code."""
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    counter = configure_logging(args.verbose)
+    try:
+        options = Options.from_environment(strict=args.strict)
+        code = args.runner(args, options)
+        if args.strict and counter.records:
+            raise StrictError(f"{len(counter.records)} warning(s) and --strict: "
+                              f"{counter.records[0].getMessage()}")
+        return code
+    except PublishError as error:
+        if args.traceback:
+            raise
+        print(f"publish: error: {error.one_line()}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("publish: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: say so plainly, trace only on request
+        if args.traceback:
+            raise
+        print(f"publish: internal error (a bug; rerun with --traceback): "
+              f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

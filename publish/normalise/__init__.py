@@ -1,0 +1,91 @@
+"""Normalisers: one module per input format, each turning bytes into TEI.
+
+``NORMALISERS`` is the registry, a literal table like pandoc's ``readers``:
+a new format is one module, one line here, one test file and one golden pair.
+Each row is ``(name, module, suffixes, sniff)``, where ``sniff(data)`` says
+whether the bytes look like the format, so a suffix that lies is caught.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from lxml import etree
+
+from publish.errors import InputError, UnsupportedFormatError
+from publish.log import LOGGER
+from publish.metadata import Metadata, load_sidecar, sidecar_path
+from publish.normalise import text
+from publish.normalise.base import Normalised, Source
+from publish.options import Options
+from publish.tei import NSMAP, T, xml
+from publish.tei.header import SourceRecord, build_header
+
+
+def _is_text(data: bytes) -> bool:
+    return b"\x00" not in data[:4096] or data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+NORMALISERS = (
+    # name      module  suffixes                 sniff
+    ("text",    text,   (".txt", ".text"),       _is_text),
+)
+
+
+def normaliser_for(path: Path, data: bytes):
+    """The normaliser module for a file, by suffix, checked against its content."""
+    suffix = path.suffix.lower()
+    for name, module, suffixes, sniff in NORMALISERS:
+        if suffix in suffixes:
+            if not sniff(data) and data:
+                raise UnsupportedFormatError(
+                    f"the suffix {suffix} says {name}, but the content is not {name}", path)
+            return module
+    known = ", ".join(s for row in NORMALISERS for s in row[2])
+    raise UnsupportedFormatError(f"no normaliser for {suffix or 'files without a suffix'} "
+                                 f"(known: {known})", path)
+
+
+def seed_suffixes() -> tuple[str, ...]:
+    """Every suffix some normaliser takes."""
+    return tuple(s for row in NORMALISERS for s in row[2])
+
+
+def read_source(path: Path) -> Source:
+    """Read a seed and its sidecar, if it has one."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", path) from None
+    sidecar = sidecar_path(path)
+    meta = load_sidecar(sidecar) if sidecar.is_file() and sidecar != path else Metadata()
+    return Source(path=path, data=data, sidecar=meta)
+
+
+def normalise_source(source: Source, options: Options) -> etree._ElementTree:
+    """Normalise a source into a complete, schema-valid TEI document."""
+    from publish.tei.validate import check_publish_schema
+
+    module = normaliser_for(source.path, source.data)
+    result: Normalised = module.normalise(source)
+    meta = source.sidecar.over(result.found)
+    record = SourceRecord(
+        filename=source.path.name, size=len(source.data),
+        sha256=hashlib.sha256(source.data).hexdigest(), media_type=module.MEDIA_TYPE,
+        normaliser=module.NAME, encoding=result.encoding, bom=result.bom,
+        line_endings=result.line_endings)
+    root = etree.Element(f"{{{NSMAP[None]}}}TEI", nsmap=NSMAP)
+    root.set(xml("lang"), meta.language or "und")
+    root.append(build_header(source.identifier, meta, record, result.decisions, options))
+    root.append(result.text)
+    tree = root.getroottree()
+    check_publish_schema(tree, source.path)
+    LOGGER.info("%s: normalised with the %s normaliser", source.path, module.NAME)
+    return tree
+
+
+def normalise_file(path: Path, options: Options) -> etree._ElementTree:
+    """Read a seed (and its sidecar) and normalise it."""
+    return normalise_source(read_source(path), options)

@@ -1,0 +1,58 @@
+"""Options: one frozen dataclass, built once by the CLI and passed down.
+
+No module reads the environment mid-pipeline; ``SOURCE_DATE_EPOCH`` is read
+here, once, by :meth:`Options.from_environment`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+#: The project root: templates/ sits beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT_ROOT / "templates"
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """Everything a run may vary, with documented defaults.
+
+    ``source_date_epoch``: seconds since 1970 in UTC (reproducible-builds.org
+    ``SOURCE_DATE_EPOCH``); every date the pipeline writes comes from it.
+    Unset, the time the options were made is used, so one run has one date.
+    ``strict``: warnings are fatal. ``templates``: the folder holding the
+    XSLT, CSS and Jinja templates. ``encoding``: force a source encoding
+    (normally detected).
+    """
+
+    source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
+    strict: bool = False
+    templates: Path = TEMPLATES
+    encoding: str | None = None
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> "Options":
+        """Options with ``SOURCE_DATE_EPOCH`` taken from the environment."""
+        environ = os.environ if environ is None else environ
+        raw = environ.get("SOURCE_DATE_EPOCH")
+        if raw is not None and raw.strip():
+            from publish.errors import UsageError
+            try:
+                overrides.setdefault("source_date_epoch", int(raw))
+            except ValueError:
+                raise UsageError(f"SOURCE_DATE_EPOCH must be an integer, not {raw!r}") from None
+        return cls(**overrides)
+
+    @property
+    def build_datetime(self) -> dt.datetime:
+        """The build time as an aware UTC datetime."""
+        return dt.datetime.fromtimestamp(self.source_date_epoch, tz=dt.timezone.utc)
+
+    @property
+    def build_date_iso(self) -> str:
+        """The build time as ``YYYY-MM-DDThh:mm:ssZ``."""
+        return self.build_datetime.strftime("%Y-%m-%dT%H:%M:%SZ")

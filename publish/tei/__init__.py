@@ -1,0 +1,84 @@
+"""TEI namespace, element maker, safe parsing and canonical serialisation.
+
+No other module writes a raw ``{http://www.tei-c.org/ns/1.0}`` tag string:
+use :data:`T` (an ``ElementMaker``) and :func:`tag`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from lxml.builder import ElementMaker
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {None: TEI_NS}
+NS = {"tei": TEI_NS}
+
+#: ``T.p("text")`` makes ``<p xmlns="http://www.tei-c.org/ns/1.0">text</p>``.
+T = ElementMaker(namespace=TEI_NS, nsmap=NSMAP)
+
+
+def tag(local: str) -> str:
+    """The Clark name of a TEI element: ``tag("p") == "{…tei…}p"``."""
+    return f"{{{TEI_NS}}}{local}"
+
+
+def xml(attr: str) -> str:
+    """The Clark name of an ``xml:`` attribute such as ``xml:id``."""
+    return f"{{{XML_NS}}}{attr}"
+
+
+def localname(element: etree._Element) -> str:
+    """The local name of an element (``""`` for comments and PIs)."""
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def safe_parser(**kwargs) -> etree.XMLParser:
+    """An XML parser that resolves no entities, loads no DTD, touches no network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, **kwargs)
+
+
+def parse_bytes(data: bytes, path: str | Path | None = None) -> etree._ElementTree:
+    """Parse XML bytes safely; raise :class:`InputError` naming ``path``."""
+    from publish.errors import InputError
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as err:
+        raise InputError(f"not well-formed XML: {err}", path) from None
+    return root.getroottree()
+
+
+def parse_file(path: Path) -> etree._ElementTree:
+    """Parse an XML file safely."""
+    from publish.errors import InputError
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", path) from None
+    return parse_bytes(data, path)
+
+
+def serialise(tree: etree._ElementTree | etree._Element) -> bytes:
+    """The canonical bytes of a TEI document: UTF-8, XML declaration, final newline.
+
+    The body is never re-indented: it carries ``xml:space="preserve"`` and its
+    whitespace is part of the source text (see :mod:`publish.tei.text`).
+    """
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def xpath(node: etree._Element, expr: str):
+    """Evaluate ``expr`` with the ``tei:`` prefix bound."""
+    return node.xpath(expr, namespaces=NS)
+
+
+def first_text(node: etree._Element, expr: str) -> str | None:
+    """The string value of the first node ``expr`` selects, or ``None``."""
+    found = xpath(node, expr)
+    if not found:
+        return None
+    item = found[0]
+    return item if isinstance(item, str) else "".join(item.itertext())

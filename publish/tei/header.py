@@ -1,0 +1,162 @@
+"""Build the ``teiHeader`` from metadata and the record of a normalisation.
+
+Follows TEI P5 Guidelines chapter 2, "The TEI Header": ``fileDesc``
+(``titleStmt``, ``publicationStmt``, ``sourceDesc``), ``encodingDesc``
+(``appInfo``, ``editorialDecl``), ``profileDesc`` (``langUsage``) and
+``revisionDesc``. What the header says is what happened: unknown values are
+left out or said to be unknown, never invented.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from lxml import etree
+
+from publish import __version__
+from publish.metadata import Metadata
+from publish.options import Options
+from publish.tei import T, xml
+
+#: Namespace for the document URNs: uuid5(DOC_NAMESPACE, "<id>").
+DOC_NAMESPACE = uuid.UUID("5b0c7f3e-6a53-4a54-9d1b-8f3c2e1a9d40")
+
+LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "de": "German", "zh": "Chinese", "ja": "Japanese",
+    "ar": "Arabic", "he": "Hebrew", "es": "Spanish", "it": "Italian", "ru": "Russian",
+    "la": "Latin", "is": "Icelandic", "nl": "Dutch", "pt": "Portuguese",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRecord:
+    """What the original file was, so an archive can check and restore it.
+
+    ``encoding`` is the character encoding the text was decoded from (with
+    ``bom`` when a byte-order mark preceded it); ``line_endings`` is ``LF``,
+    ``CRLF``, ``CR``, ``mixed`` or ``none``; both are ``None`` for formats that
+    are not plain text.
+    """
+
+    filename: str
+    size: int
+    sha256: str
+    media_type: str
+    normaliser: str
+    encoding: str | None = None
+    bom: bool = False
+    line_endings: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Decisions:
+    """The editorial record of a normalisation (``editorialDecl``).
+
+    Each field is a tuple of sentences; an empty tuple leaves its element out.
+    """
+
+    normalization: tuple[str, ...] = ()
+    quotation: tuple[str, ...] = ()
+    segmentation: tuple[str, ...] = ()
+    correction: tuple[str, ...] = ()
+
+
+def document_urn(identifier: str) -> str:
+    """The stable ``urn:uuid`` of a document: it names the document, not a version."""
+    return f"urn:uuid:{uuid.uuid5(DOC_NAMESPACE, identifier)}"
+
+
+def build_header(identifier: str, meta: Metadata, source: SourceRecord,
+                 decisions: Decisions, options: Options) -> etree._Element:
+    """The complete ``teiHeader`` (TEI P5 §2.1)."""
+    header = T.teiHeader(
+        T.fileDesc(title_stmt(meta), publication_stmt(identifier, meta, options),
+                   source_desc(meta, source)),
+        encoding_desc(source, decisions),
+        T.profileDesc(T.langUsage(language(meta.language or "und"))),
+        T.revisionDesc(T.change(
+            f"Normalised from {source.filename} ({source.media_type}) to TEI by the "
+            f"publish {source.normaliser} normaliser, version {__version__}.",
+            when=options.build_date_iso, who="#publish")),
+    )
+    etree.indent(header, space=" ", level=1)
+    return header
+
+
+def title_stmt(meta: Metadata) -> etree._Element:
+    """``titleStmt`` (§2.2.1); a title the encoder supplied says so."""
+    title = T.title(meta.title or "Untitled", type="main")
+    if meta.title_supplied or not meta.title:
+        title.set("type", "supplied")
+    stmt = T.titleStmt(title)
+    for name in meta.author:
+        stmt.append(T.author(name))
+    return stmt
+
+
+def publication_stmt(identifier: str, meta: Metadata, options: Options) -> etree._Element:
+    """``publicationStmt`` (§2.2.4): publisher, identifiers, date, availability."""
+    agency = (T.publisher(meta.publisher) if meta.publisher
+              else T.authority("No publisher recorded"))
+    return T.publicationStmt(
+        agency,
+        T.idno(identifier, type="local"),
+        T.idno(document_urn(identifier), type="URN"),
+        T.date(options.build_datetime.date().isoformat(), when=options.build_date_iso),
+        availability(meta),
+    )
+
+
+def availability(meta: Metadata) -> etree._Element:
+    """``availability`` with a ``licence``, or said to be unknown."""
+    if not meta.licence and not meta.licence_url:
+        return T.availability(T.p("No licence recorded."), status="unknown")
+    licence = T.licence(meta.licence or meta.licence_url)
+    if meta.licence_url:
+        licence.set("target", meta.licence_url)
+    return T.availability(licence)
+
+
+def source_desc(meta: Metadata, source: SourceRecord) -> etree._Element:
+    """``sourceDesc`` (§2.2.7): the original file, its size, sha256 and encoding."""
+    bibl = T.bibl()
+    if meta.source:
+        bibl.append(T.note(meta.source, type="description"))
+    if meta.date:
+        bibl.append(T.date(meta.date, when=meta.date))
+    else:
+        bibl.append(T.note("The date of the source is not known.", type="date"))
+    bibl.append(T.idno(source.filename, type="filename"))
+    bibl.append(T.idno(source.sha256, type="sha256"))
+    bibl.append(T.extent(T.measure(f"{source.size} bytes", unit="byte", quantity=str(source.size))))
+    bibl.append(T.note(source.media_type, type="mediaType"))
+    if source.encoding:
+        bibl.append(T.note(source.encoding, type="characterEncoding"))
+        bibl.append(T.note("present" if source.bom else "absent", type="byteOrderMark"))
+    if source.line_endings:
+        bibl.append(T.note(source.line_endings, type="lineEndings"))
+    return T.sourceDesc(bibl)
+
+
+def encoding_desc(source: SourceRecord, decisions: Decisions) -> etree._Element:
+    """``encodingDesc`` (§2.3): the application and the editorial decisions."""
+    application = T.application(
+        T.label("publish"),
+        T.desc(f"{source.normaliser} normaliser"),
+        ident="publish", version=__version__)
+    application.set(xml("id"), "publish")
+    editorial = T.editorialDecl()
+    for name in ("normalization", "quotation", "segmentation", "correction"):
+        sentences = getattr(decisions, name)
+        if sentences:
+            editorial.append(getattr(T, name)(*[T.p(s) for s in sentences]))
+    if not len(editorial):
+        editorial.append(T.p("No editorial normalisation was applied."))
+    return T.encodingDesc(T.appInfo(application), editorial)
+
+
+def language(tag: str) -> etree._Element:
+    """``language`` with its ``ident`` and, where known, its English name."""
+    name = LANGUAGE_NAMES.get(tag.split("-")[0].lower())
+    return T.language(name, ident=tag) if name else T.language(ident=tag)
