@@ -53,8 +53,8 @@ class Metadata:
         for field in dataclasses.fields(self):
             mine = getattr(self, field.name)
             merged[field.name] = mine if mine not in (None, ()) else getattr(found, field.name)
-        if self.title:
-            merged["title_supplied"] = False
+        # A title is "supplied" only if it came from the normaliser's guess.
+        merged["title_supplied"] = not self.title and found.title_supplied
         return Metadata(**merged)
 
 

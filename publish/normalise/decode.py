@@ -4,7 +4,10 @@ Follows the WHATWG Encoding Standard's BOM sniffing (a BOM wins), then strict
 UTF-8, then charset-normalizer for legacy encodings (GB18030, Windows-1252,
 Shift_JIS, ...). Detection must be *sure*: when the plausible candidates decode
 to different texts and language coherence does not single one out, decoding is
-refused rather than guessed into mojibake. The encoding is recorded with its
+refused rather than guessed into mojibake. The one tie that is broken is the
+WHATWG one: when a language was recognised and windows-1252 fits as well as
+its single-byte rivals, windows-1252 (the Encoding Standard's legacy default)
+is taken. The encoding is recorded with its
 IANA name so that :func:`publish.tei.text.source_bytes` can restore the bytes.
 """
 
@@ -40,6 +43,8 @@ NARROWER = {"cp932": "shift_jis", "gbk": "gb18030", "gb2312": "gb18030"}
 #: XML 1.0 §2.2 Char excludes these (tab, LF and CR are allowed).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
+#: Chosen among equally plausible candidates once a language is recognised.
+WHATWG_DEFAULT = "cp1252"
 #: Coherence (language fit) the best candidate must lead the next by.
 COHERENCE_MARGIN = 0.03
 #: Candidates whose chaos is within this of the best are "plausible".
@@ -93,6 +98,8 @@ def _decode_forced(data: bytes, path: Path, forced: str | None) -> Decoded | Non
 
 
 def _decode_utf8(data: bytes) -> Decoded | None:
+    if data.isascii():  # the narrowest true name: US-ASCII is a subset of UTF-8
+        return Decoded(data.decode("ascii"), "US-ASCII")
     try:
         return Decoded(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError:
@@ -110,6 +117,12 @@ def _detect_legacy(data: bytes, path: Path) -> Decoded:
     rivals = [m for m in matches[1:]
               if m.chaos <= best.chaos + CHAOS_TIE and str(m) != str(best)
               and m.coherence + COHERENCE_MARGIN > best.coherence]
+    tied = [best, *rivals]
+    default = next((m for m in tied if m.encoding == WHATWG_DEFAULT), None)
+    if rivals and default is not None and best.coherence > 0:
+        # A language was recognised, and single-byte rivals fit it equally well:
+        # take the WHATWG Encoding Standard's legacy default, windows-1252.
+        best, rivals = default, []
     if rivals:
         names = ", ".join(dict.fromkeys(_iana(m.encoding) for m in [best, *rivals]))
         raise InputError(f"unsure of the character encoding (could be {names}); "
