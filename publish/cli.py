@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from publish import __version__
-from publish.errors import PublishError, StrictError, UsageError
+from publish.errors import PublishError, StrictError
 from publish.log import LOGGER, WarningCounter
 from publish.options import Options
 
@@ -164,9 +164,13 @@ def configure_logging(verbosity: int) -> WarningCounter:
     """Log to stderr as ``publish: LEVEL: message``; count warnings for ``--strict``."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("publish: %(levelname)s: %(message)s"))
-    LOGGER.handlers[:] = [handler]
     counter = WarningCounter()
-    LOGGER.addHandler(counter)
+    # Replace only what an earlier main() installed; leave embedders' handlers be.
+    for old in [h for h in LOGGER.handlers if getattr(h, "publish_cli", False)]:
+        LOGGER.removeHandler(old)
+    for new in (handler, counter):
+        new.publish_cli = True
+        LOGGER.addHandler(new)
     LOGGER.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO if verbosity else logging.WARNING)
     LOGGER.propagate = False
     return counter
