@@ -23,15 +23,16 @@ export SOURCE_DATE_EPOCH
 
 all: build
 
-$(STAMP): pyproject.toml
+# The venv is remade only when pyproject.toml changes; `system` runs first.
+$(STAMP): pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dask]'
 	touch $@
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
-	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE)); \
+	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE); \
+	            $(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || echo python3-venv); \
 	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -43,10 +44,10 @@ system:
 	  fi; \
 	fi
 
-build: $(STAMP) system
+build: $(STAMP)
 	$(BIN)/publish build --jobs $(JOBS)
 
-test: $(STAMP) system
+test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 validate: build
