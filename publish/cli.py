@@ -122,6 +122,8 @@ def add_build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a Dask cluster, e.g. tcp://HOST:8786 (needs the dask extra)")
 
 
 def run_build(args: argparse.Namespace, options: Options) -> int:
@@ -129,8 +131,58 @@ def run_build(args: argparse.Namespace, options: Options) -> int:
 
     request = BuildRequest(seeds=tuple(args.seeds), seeds_dir=args.seeds_dir, dist=args.dist,
                            jobs=args.jobs, outputs=tuple(args.only or ("tei", "pdf", "epub")),
-                           force=args.force, quiet=args.quiet, json=args.json)
+                           force=args.force, quiet=args.quiet, json=args.json,
+                           scheduler=args.scheduler)
     return build(request, options)
+
+
+# -- deposit and verify (RFC 8493) ------------------------------------------
+
+def add_deposit(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: every seed)")
+    parser.add_argument("--seeds-dir", type=Path, default=SEEDS, help="folder of seeds (default: seeds/)")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
+    parser.add_argument("--archive", action="store_true", help="also write dist/deposit/<id>.tar")
+
+
+def run_deposit(args: argparse.Namespace, options: Options) -> int:
+    from publish.deposit import deposit_all
+    from publish.errors import DepositError
+
+    outcomes = deposit_all(args.ids, args.seeds_dir, args.dist, args.archive, options)
+    refused = [o for o in outcomes if o.error is not None]
+    if len(outcomes) == 1 and refused:
+        raise refused[0].error
+    for outcome in outcomes:
+        if outcome.error is not None:
+            print(f"publish: refused {outcome.identifier}: {outcome.error.one_line()}", file=sys.stderr)
+        else:
+            done = outcome.deposited
+            print(f"{done.bag}: bagged (Payload-Oxum {done.oxum})" + (f"; {done.archive}" if done.archive else ""))
+    if refused:
+        raise DepositError(f"{len(refused)} of {len(outcomes)} document(s) refused; no bag written for them")
+    return 0
+
+
+def add_verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="bag folders, .tar or .zip files")
+
+
+def run_verify(args: argparse.Namespace, options: Options) -> int:
+    from publish.deposit.verify import verify_path
+    from publish.errors import DepositError
+
+    failed = 0
+    for path in args.paths:
+        problems = verify_path(path)
+        for problem in problems:
+            print(f"{path}: {problem}", file=sys.stderr)
+        failed += bool(problems)
+        if not problems:
+            print(f"{path}: valid")
+    if failed:
+        raise DepositError(f"{failed} of {len(args.paths)} bag(s) failed verification")
+    return 0
 
 
 COMMANDS = (
@@ -141,6 +193,8 @@ COMMANDS = (
     ("pdf",       "render a TEI master to a PDF/A-3 edition",            add_render,    run_pdf),
     ("epub",      "render a TEI master to an EPUB 3 edition",            add_render,    run_epub),
     ("build",     "build every seed: TEI, PDF and EPUB, incrementally",  add_build,     run_build),
+    ("deposit",   "package documents as BagIt bags in dist/deposit/",    add_deposit,   run_deposit),
+    ("verify",    "check BagIt bags and their .tar/.zip; name each fault", add_verify,  run_verify),
 )
 
 

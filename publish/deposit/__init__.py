@@ -1,0 +1,48 @@
+"""``publish deposit``: one BagIt bag (RFC 8493) per document, for an archive's ingest.
+
+``dist/deposit/<id>/`` holds, under ``data/``, the original seed byte for byte
+with its sidecar, the TEI master, the PDF and EPUB editions and a PREMIS 3
+provenance record (:mod:`publish.deposit.provenance`); sha256 and sha512
+payload and tag manifests; and ``bag-info.txt`` from the teiHeader. With
+``--archive``, ``dist/deposit/<id>.tar`` is the same bag as one reproducible
+tar (:mod:`publish.deposit.archive`). ``publish verify`` checks either form
+(:mod:`publish.deposit.verify`).
+
+A document whose TEI is stale, or whose PDF or EPUB is missing or fails
+validation, is refused with :class:`publish.errors.DepositError` (exit 74);
+no bag is written for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from publish.deposit.bag import Deposited, deposit_document
+from publish.errors import PublishError
+from publish.options import Options
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What happened to one document: its bag, or why it was refused."""
+
+    identifier: str
+    deposited: Deposited | None = None
+    error: PublishError | None = None
+
+
+def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bool,
+                options: Options) -> list[Outcome]:
+    """Deposit each document (default: every seed); a refusal does not stop the others."""
+    from publish.build import find_seeds
+
+    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(seeds_dir)]
+    outcomes = []
+    for identifier in identifiers:
+        try:
+            outcomes.append(Outcome(identifier, deposit_document(identifier, seeds_dir, dist,
+                                                                 archive, options)))
+        except PublishError as error:
+            outcomes.append(Outcome(identifier, error=error))
+    return outcomes
