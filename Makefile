@@ -53,5 +53,9 @@ test: $(STAMP)
 validate: build
 	$(BIN)/publish validate dist/tei/*.xml $(wildcard dist/pdf/*.pdf) $(wildcard dist/epub/*.epub)
 
+# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
+deposit: build
+	$(BIN)/publish deposit --archive
+
 clean:
 	rm -rf dist/tei dist/pdf dist/epub dist/deposit dist/manifest.json .pytest_cache
