@@ -1,31 +1,64 @@
 """Build many documents: incremental by content, in long-lived worker processes.
 
-For each seed, the TEI master, then the PDF and EPUB editions, each written
-atomically. A manifest, ``dist/manifest.json``, records for every document the
-sha256 of its seed and sidecar, the publish version and the sha256 of
-``templates/``; a document whose record matches, and whose outputs exist, is
-skipped. Timestamps play no part, so ``touch seeds/*`` rebuilds nothing.
-A document that fails does not stop the others; the summary names it.
+For each seed, the TEI master, then the PDF and EPUB editions. Workers
+(:mod:`publish.workers`, or a Dask cluster through :mod:`publish.dask`) return
+each document's outputs as bytes; this process writes them atomically, all of
+a document's outputs or none, so a failure never leaves a partial file or a
+partial set.
+
+The manifest, ``dist/manifest.json``, records per document what its outputs
+were made from (the fields are compared one by one; there is no combined key)::
+
+    {"format": 2, "documents": {"<id>": {
+        "seed": "<id>.txt",            "input_sha256": "…",
+        "sidecar_sha256": "…" | null,  "publish_version": "0.1.0",
+        "templates_sha256": "…" | null (null when only TEI was built),
+        "source_date_epoch": 1674950400, "encoding": null,
+        "outputs": {"tei": "<sha256 of dist/tei/<id>.xml>", "pdf": "…", "epub": "…"}}}}
+
+A document is skipped when its seed, sidecar, publish version, build date and
+forced encoding match the record, the templates match too if PDF or EPUB is
+asked for, and every asked-for output is recorded and present. Timestamps play
+no part, so ``touch seeds/*`` rebuilds nothing; a changed template rebuilds
+every PDF and EPUB. The no-op path hashes files and stats outputs only: it
+imports no renderer, no lxml and no Dask.
+
+Concurrent builds (``make -j``, two shells) may share ``dist/``: each output
+is replaced atomically, and the manifest is re-read, merged and rewritten
+under an exclusive lock (``dist/.manifest.lock``, ``flock(2)``), so no build
+loses another's records.
+
+A document that fails does not stop the others; its outputs are removed and
+its record dropped, so the next build retries it. The summary counts built,
+skipped and failed documents and names each failure with its one-line reason.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Callable, Iterator
 
 from publish import __version__
-from publish.errors import PublishError, UsageError
+from publish.errors import UsageError
 from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.options import Options
 
 MANIFEST = "manifest.json"
+MANIFEST_LOCK = ".manifest.lock"
+MANIFEST_FORMAT = 2
+#: Output kind → (folder under dist/, file suffix), in build order.
 OUTPUT_DIRS = {"tei": ("tei", ".xml"), "pdf": ("pdf", ".pdf"), "epub": ("epub", ".epub")}
+#: The record fields every output depends on; templates matter only to PDF and EPUB.
+SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "publish_version",
+                 "source_date_epoch", "encoding")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +73,10 @@ class BuildRequest:
     force: bool = False
     quiet: bool = False
     json: bool = False
+    scheduler: str | None = None
+    #: False when no SOURCE_DATE_EPOCH was given: the build date is then "now",
+    #: different on every run, so a record's date is not compared.
+    date_pinned: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,20 +85,32 @@ class Outcome:
 
     identifier: str
     status: str
-    key: str = ""
+    seed: str = ""
     reason: str = ""
     exit_code: int = 0
+    seconds: float = 0.0
 
 
-def find_seeds(seeds_dir: Path) -> list[Path]:
-    """Every file in ``seeds_dir`` some normaliser takes, sorted by name."""
-    from publish.normalise import seed_suffixes
+# -- seeds and records -------------------------------------------------------
 
+def find_seeds(seeds_dir: Path, known: frozenset[str] = frozenset()) -> list[Path]:
+    """Every file in ``seeds_dir`` some normaliser takes, sorted by name.
+
+    Names in ``known`` (seeds of the last build) are taken without asking the
+    normaliser registry, so a no-op build need not import the normalisers.
+    """
     if not seeds_dir.is_dir():
         raise UsageError(f"no seeds folder: {seeds_dir}")
+    with os.scandir(seeds_dir) as entries:
+        candidates = sorted(Path(entry.path) for entry in entries
+                            if entry.is_file() and not entry.name.startswith(".")
+                            and not entry.name.lower().endswith(".toml"))
+    if all(path.name in known for path in candidates):
+        return candidates
+    from publish.normalise import seed_suffixes
+
     suffixes = seed_suffixes()
-    return sorted(p for p in seeds_dir.iterdir()
-                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith("."))
+    return [p for p in candidates if p.name in known or p.suffix.lower() in suffixes]
 
 
 def output_path(dist: Path, kind: str, identifier: str) -> Path:
@@ -70,135 +119,329 @@ def output_path(dist: Path, kind: str, identifier: str) -> Path:
     return dist / folder / f"{identifier}{suffix}"
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def templates_digest(templates: Path) -> str:
     """The sha256 of every file under ``templates/``, names included."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+    for path in sorted(p for p in Path(templates).rglob("*") if p.is_file()):
         digest.update(path.relative_to(templates).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def document_key(seed: Path, outputs: tuple[str, ...], environment: str) -> str:
-    """The content key of one document's build: seed, sidecar, outputs, versions."""
-    digest = hashlib.sha256(environment.encode())
-    digest.update(hashlib.sha256(seed.read_bytes()).digest())
-    sidecar = seed.with_suffix(".toml")
-    digest.update(hashlib.sha256(sidecar.read_bytes()).digest() if sidecar.is_file() else b"-")
-    digest.update(",".join(outputs).encode())
-    return digest.hexdigest()
+def canonical_outputs(outputs: tuple[str, ...]) -> tuple[str, ...]:
+    """The outputs to make, in build order; the TEI always, as the renderers read it."""
+    unknown = set(outputs) - set(OUTPUT_DIRS)
+    if unknown:
+        raise UsageError(f"unknown output kind(s): {', '.join(sorted(unknown))}")
+    return tuple(kind for kind in OUTPUT_DIRS if kind == "tei" or kind in outputs)
 
+
+def source_record(seed: Path, environment: dict) -> dict:
+    """The fields of a document's record that say what its outputs are made from."""
+    sidecar = seed.with_suffix(".toml")
+    return {"seed": seed.name, "input_sha256": file_sha256(seed),
+            "sidecar_sha256": file_sha256(sidecar) if sidecar.is_file() else None,
+            **environment}
+
+
+def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], dist: Path,
+             identifier: str, date_pinned: bool = True) -> bool:
+    """True if the recorded build of a document still holds for ``outputs``."""
+    fields = SOURCE_FIELDS if date_pinned else tuple(f for f in SOURCE_FIELDS
+                                                     if f != "source_date_epoch")
+    if not isinstance(entry, dict) or any(entry.get(f) != current[f] for f in fields):
+        return False
+    if any(kind != "tei" for kind in outputs) and entry.get("templates_sha256") != current["templates_sha256"]:
+        return False
+    recorded = entry.get("outputs") or {}
+    return all(kind in recorded and output_path(dist, kind, identifier).is_file() for kind in outputs)
+
+
+def merged_entry(old: object, current: dict, written: dict[str, str]) -> tuple[dict, list[str]]:
+    """The new record after writing ``written`` outputs, and the kinds now stale.
+
+    Outputs not rebuilt this time (a ``--only tei`` build after a full one) are
+    kept if the old record was made from the same sources and templates;
+    otherwise they no longer match the TEI and are listed to be removed.
+    """
+    outputs = dict(written)
+    stale = []
+    if isinstance(old, dict):
+        same = (all(old.get(f) == current[f] for f in SOURCE_FIELDS)
+                and old.get("templates_sha256") == current["templates_sha256"])
+        for kind, digest in (old.get("outputs") or {}).items():
+            if kind not in outputs and kind in OUTPUT_DIRS:
+                if same:
+                    outputs[kind] = digest
+                else:
+                    stale.append(kind)
+    rendered = any(kind != "tei" for kind in outputs)
+    entry = {field: current[field] for field in SOURCE_FIELDS}
+    entry["templates_sha256"] = current["templates_sha256"] if rendered else None
+    entry["outputs"] = {kind: outputs[kind] for kind in OUTPUT_DIRS if kind in outputs}
+    return entry, stale
+
+
+# -- the manifest -------------------------------------------------------------
 
 def load_manifest(dist: Path) -> dict:
     """The manifest of the last build, or an empty one."""
+    path = dist / MANIFEST
     try:
-        return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"documents": {}}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"format": MANIFEST_FORMAT, "documents": {}}
+    except (OSError, ValueError) as error:
+        LOGGER.warning("%s: unreadable (%s); every document will be rebuilt", path, error)
+        return {"format": MANIFEST_FORMAT, "documents": {}}
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+        return {"format": MANIFEST_FORMAT, "documents": {}}
+    return data
 
 
-def build_document(seed: Path, dist: Path, outputs: tuple[str, ...], options: Options) -> None:
-    """Normalise one seed and render its editions; every file written atomically."""
-    from publish.normalise import normalise_file
-    from publish.tei import serialise
+@contextlib.contextmanager
+def manifest_lock(dist: Path) -> Iterator[None]:
+    """Hold the exclusive lock on ``dist/``'s manifest (``flock(2)``; released on exit or crash)."""
+    import fcntl
 
-    identifier = seed.stem
-    tei_path = output_path(dist, "tei", identifier)
-    atomic_write(tei_path, serialise(normalise_file(seed, options)))
-    for kind in outputs:
-        if kind != "tei":
-            render_function(kind)(tei_path, output_path(dist, kind, identifier), options)
-
-
-def render_function(kind: str):
-    """The renderer for an output kind, from :data:`publish.render.RENDERERS`."""
-    import importlib
-
-    from publish.render import RENDERERS
-
-    for name, _suffix, target in RENDERERS:
-        if name == kind:
-            module, function = target.split(":")
-            return getattr(importlib.import_module(module), function)
-    raise UsageError(f"no renderer for {kind!r}")
+    dist.mkdir(parents=True, exist_ok=True)
+    with open(dist / MANIFEST_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_one(seed: Path, dist: Path, outputs: tuple[str, ...], options: Options, key: str) -> Outcome:
-    """Build one document in a worker; turn its errors into an outcome."""
-    try:
-        build_document(seed, dist, outputs, options)
-    except PublishError as error:
-        return Outcome(seed.stem, "failed", key, error.one_line(), error.exit_code)
-    except Exception as error:  # a bug in one document must not stop the others
-        return Outcome(seed.stem, "failed", key, f"internal error: {type(error).__name__}: {error}", 1)
-    return Outcome(seed.stem, "built", key)
+def update_manifest(dist: Path, changes: dict[str, dict | None]) -> None:
+    """Merge ``changes`` (id → record, or ``None`` to drop) into the manifest, under the lock."""
+    with manifest_lock(dist):
+        documents = load_manifest(dist)["documents"]
+        for identifier, entry in changes.items():
+            if entry is None:
+                documents.pop(identifier, None)
+            else:
+                documents[identifier] = entry
+        data = {"format": MANIFEST_FORMAT, "documents": dict(sorted(documents.items()))}
+        atomic_write(dist / MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
 
+
+# -- building -----------------------------------------------------------------
 
 def build(request: BuildRequest, options: Options) -> int:
-    """Build what changed; print progress and a summary; 0 only if nothing failed."""
-    seeds = list(request.seeds) or find_seeds(request.seeds_dir)
-    environment = f"publish {__version__}; templates {templates_digest(options.templates)}"
-    manifest = load_manifest(request.dist)
-    done = manifest.get("documents", {})
-    todo, outcomes = [], []
+    """Build what changed; show progress and a summary; 0 only if nothing failed."""
+    started = time.perf_counter()
+    outputs = canonical_outputs(request.outputs)
+    entries = load_manifest(request.dist)["documents"]
+    known = frozenset(e.get("seed", "") for e in entries.values() if isinstance(e, dict))
+    seeds = [Path(s) for s in request.seeds] or find_seeds(request.seeds_dir, known)
+    environment = {"publish_version": __version__, "source_date_epoch": options.source_date_epoch,
+                   "encoding": options.encoding,
+                   "templates_sha256": templates_digest(options.templates)}
+    todo, outcomes, records = plan(seeds, outputs, entries, environment, request)
+    jobs = worker_count(request, len(todo))
+    progress = make_progress(request, len(todo), len(outcomes))
+    changes: dict[str, dict | None] = {}
+
+    def finished(rendered) -> None:
+        outcome = store(rendered, records[rendered.identifier], entries, request.dist, changes)
+        for level, message in rendered.logs:
+            LOGGER.log(level, "%s", message)
+        outcomes.append(outcome)
+        progress.advance(outcome)
+
+    try:
+        run_jobs(todo, jobs, request.scheduler, options, finished)
+    finally:
+        progress.close()
+        if changes:
+            update_manifest(request.dist, changes)
+    outcomes.sort(key=lambda o: o.identifier)
+    code = max((o.exit_code for o in outcomes), default=0)
+    summary(outcomes, request, jobs, time.perf_counter() - started, code)
+    return code
+
+
+def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment: dict,
+         request: BuildRequest):
+    """Split seeds into jobs to run and outcomes already known (skipped, or failed early)."""
+    from publish.workers import Job
+
+    todo, outcomes, records = [], [], {}
+    by_id: dict[str, list[Path]] = {}
     for seed in seeds:
-        key = document_key(seed, request.outputs, environment)
-        fresh = done.get(seed.stem) == key and all(
-            output_path(request.dist, kind, seed.stem).is_file() for kind in request.outputs)
-        if fresh and not request.force:
-            outcomes.append(Outcome(seed.stem, "skipped", key))
+        by_id.setdefault(seed.stem, []).append(seed)
+    for identifier, paths in by_id.items():
+        seed = paths[0]
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            for path in paths:
+                outcomes.append(Outcome(identifier, "failed", path.name,
+                                        f"{path}: seeds {names} share the id {identifier!r}", 2))
+            continue
+        try:
+            current = source_record(seed, environment)
+        except OSError as error:
+            outcomes.append(Outcome(identifier, "failed", seed.name,
+                                    f"{seed}: cannot read: {error.strerror}", 65))
+            continue
+        if not request.force and is_fresh(entries.get(identifier), current, outputs,
+                                          request.dist, identifier, request.date_pinned):
+            outcomes.append(Outcome(identifier, "skipped", seed.name))
+            continue
+        records[identifier] = current
+        todo.append(Job(identifier, seed, outputs))
+    return todo, outcomes, records
+
+
+def worker_count(request: BuildRequest, documents: int) -> int:
+    """Worker processes to start: ``--jobs``, else the usable cores; never more than documents."""
+    if request.jobs is not None and request.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {request.jobs}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(request.jobs or cores or 1, documents or 1))
+
+
+def run_jobs(todo: list, jobs: int, scheduler: str | None, options: Options,
+             finished: Callable) -> None:
+    """Run every job and pass each result to ``finished`` as it arrives."""
+    if not todo:
+        return
+    level = LOGGER.getEffectiveLevel()
+    if scheduler:
+        from publish.dask import run_on_cluster
+
+        run_on_cluster(scheduler, todo, options, level, finished)
+    elif jobs == 1:
+        from publish.workers import render_job
+
+        for job in todo:
+            finished(render_job(job, options))
+    else:
+        from publish.workers import run_pool
+
+        run_pool(todo, jobs, options, level, finished)
+
+
+def store(rendered, current: dict, entries: dict, dist: Path, changes: dict) -> Outcome:
+    """Write a document's outputs atomically and record it; on failure remove them all."""
+    identifier = rendered.identifier
+    if not rendered.reason:
+        try:
+            written = {}
+            for kind, data in rendered.files.items():
+                atomic_write(output_path(dist, kind, identifier), data)
+                written[kind] = hashlib.sha256(data).hexdigest()
+        except OSError as error:
+            rendered = dataclasses.replace(rendered, reason=f"{output_path(dist, kind, identifier)}: "
+                                           f"cannot write: {error.strerror}", exit_code=73)
         else:
-            todo.append((seed, key))
-    outcomes += run_all(todo, request, options)
-    for outcome in outcomes:
+            entry, stale = merged_entry(entries.get(identifier), current, written)
+            remove_outputs(dist, identifier, stale)
+            changes[identifier] = entries[identifier] = entry
+            return Outcome(identifier, "built", current["seed"], seconds=rendered.seconds)
+    remove_outputs(dist, identifier, OUTPUT_DIRS)
+    entries.pop(identifier, None)
+    changes[identifier] = None
+    return Outcome(identifier, "failed", current["seed"], rendered.reason, rendered.exit_code,
+                   rendered.seconds)
+
+
+def remove_outputs(dist: Path, identifier: str, kinds) -> None:
+    """Delete a document's outputs of these kinds, if present."""
+    for kind in kinds:
+        output_path(dist, kind, identifier).unlink(missing_ok=True)
+
+
+# -- progress and the summary -------------------------------------------------
+
+class PlainProgress:
+    """Off a terminal: one line per built or failed document on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def advance(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
-            done.pop(outcome.identifier, None)
-        else:
-            done[outcome.identifier] = outcome.key
-    if todo:
-        data = json.dumps({"documents": dict(sorted(done.items()))}, indent=1) + "\n"
-        atomic_write(request.dist / MANIFEST, data.encode())
-    report(outcomes, request)
-    return max((o.exit_code for o in outcomes), default=0)
+            print(f"failed  {outcome.identifier}: {outcome.reason}", file=sys.stderr, flush=True)
+        elif not self.quiet:
+            print(f"built   {outcome.identifier} ({outcome.seconds:.2f} s)", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        pass
 
 
-def run_all(todo: list[tuple[Path, str]], request: BuildRequest, options: Options) -> list[Outcome]:
-    """Run the documents in ``todo``: in this process for one job, else in a pool."""
-    jobs = max(1, min(request.jobs or os.cpu_count() or 1, len(todo) or 1))
-    if jobs == 1:
-        results = []
-        for seed, key in todo:
-            results.append(run_one(seed, request.dist, request.outputs, options, key))
-            progress(results[-1], request)
-        return results
-    results = []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_one, seed, request.dist, request.outputs, options, key)
-                   for seed, key in todo]
-        for future in concurrent.futures.as_completed(futures):
-            results.append(future.result())
-            progress(results[-1], request)
-    return sorted(results, key=lambda o: o.identifier)
+class SilentProgress(PlainProgress):
+    """``--json``: nothing until the report."""
+
+    def advance(self, outcome: Outcome) -> None:
+        pass
 
 
-def progress(outcome: Outcome, request: BuildRequest) -> None:
-    """One plain line per finished document."""
-    if request.quiet or request.json:
-        return
-    line = f"{outcome.status:7} {outcome.identifier}"
-    print(line + (f": {outcome.reason}" if outcome.reason else ""), file=sys.stderr)
+class BarProgress:
+    """On a terminal: a live bar with counts, rate and ETA (rich); failures printed above it."""
+
+    def __init__(self, total: int, skipped: int) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        self.counts = {"built": 0, "skipped": skipped, "failed": 0}
+        self.started = time.perf_counter()
+        self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                            console=Console(stderr=True))
+        self.task = self.bar.add_task("build", total=total, counts=self.text(), rate="")
+        self.bar.start()
+
+    def text(self) -> str:
+        return ", ".join(f"{count} {status}" for status, count in self.counts.items())
+
+    def advance(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        done = self.counts["built"] + self.counts["failed"]
+        rate = done / max(time.perf_counter() - self.started, 1e-9)
+        if outcome.status == "failed":
+            self.bar.console.print(f"failed  {outcome.identifier}: {outcome.reason}",
+                                   markup=False, highlight=False)
+        self.bar.update(self.task, advance=1, counts=self.text(), rate=f"{rate:.1f} doc/s")
+
+    def close(self) -> None:
+        self.bar.stop()
 
 
-def report(outcomes: list[Outcome], request: BuildRequest) -> None:
-    """The summary: counts, and each failure with its one-line reason."""
-    counts = {status: sum(o.status == status for o in outcomes) for status in ("built", "skipped", "failed")}
+def make_progress(request: BuildRequest, total: int, skipped: int):
+    """The progress display fitting the request and stderr."""
     if request.json:
-        print(json.dumps({"counts": counts, "documents": [dataclasses.asdict(o) for o in outcomes]},
-                         indent=1))
+        return SilentProgress(True)
+    if total and not request.quiet and sys.stderr.isatty():
+        return BarProgress(total, skipped)
+    return PlainProgress(request.quiet)
+
+
+def summary(outcomes: list[Outcome], request: BuildRequest, jobs: int, seconds: float,
+            code: int) -> None:
+    """The summary on stderr (each failure with its reason), or the JSON report on stdout."""
+    counts = {status: sum(o.status == status for o in outcomes)
+              for status in ("built", "skipped", "failed")}
+    if request.json:
+        report = {"counts": counts, "exit_code": code, "seconds": round(seconds, 3),
+                  "jobs": jobs, "scheduler": request.scheduler,
+                  "outputs": list(canonical_outputs(request.outputs)), "dist": str(request.dist),
+                  "documents": [dataclasses.asdict(o) | {"seconds": round(o.seconds, 3)}
+                                for o in outcomes]}
+        print(json.dumps(report, indent=1, ensure_ascii=False))
         return
+    where = f"on {request.scheduler}" if request.scheduler else f"{jobs} job{'s' * (jobs > 1)}"
     print(f"publish build: {counts['built']} built, {counts['skipped']} skipped, "
-          f"{counts['failed']} failed", file=sys.stderr)
+          f"{counts['failed']} failed in {seconds:.1f} s ({where})", file=sys.stderr)
     for outcome in outcomes:
         if outcome.status == "failed":
             print(f"  failed {outcome.identifier}: {outcome.reason}", file=sys.stderr)
-    LOGGER.debug("build outcomes: %s", outcomes)
