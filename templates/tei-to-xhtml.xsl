@@ -43,29 +43,34 @@
     </html>
   </xsl:template>
 
-  <!-- Title page: title, author, date, publisher, source description. -->
+  <!-- Title page: title, author, date, publisher, source description. Values from
+       the sidecar may be in another language than the text: dir="auto" (HTML
+       Living Standard, the dir attribute) lets each take its own direction. -->
   <xsl:template name="titlepage">
     <section id="titlepage" class="titlepage" epub:type="frontmatter titlepage" aria-label="Title page">
-      <h1 class="title"><xsl:value-of select="$title"/></h1>
+      <h1 class="title" dir="auto"><xsl:value-of select="$title"/></h1>
       <xsl:for-each select="$header/tei:fileDesc/tei:titleStmt/tei:author">
-        <p class="author"><xsl:value-of select="."/></p>
+        <p class="author" dir="auto"><xsl:value-of select="."/></p>
       </xsl:for-each>
       <xsl:if test="$bibl/tei:date">
         <p class="date"><time datetime="{$bibl/tei:date/@when}"><xsl:value-of select="$bibl/tei:date"/></time></p>
       </xsl:if>
-      <p class="publisher"><xsl:value-of select="$pub/tei:publisher | $pub/tei:authority"/></p>
+      <p class="publisher" dir="auto"><xsl:value-of select="$pub/tei:publisher | $pub/tei:authority"/></p>
       <xsl:if test="$bibl/tei:note[@type='description']">
-        <p class="source"><xsl:value-of select="$bibl/tei:note[@type='description']"/></p>
+        <p class="source" dir="auto"><xsl:value-of select="$bibl/tei:note[@type='description']"/></p>
       </xsl:if>
     </section>
   </xsl:template>
 
   <!-- Colophon: the provenance an archive needs to trust the edition. -->
   <xsl:template name="colophon">
-    <section id="colophon" class="colophon" epub:type="backmatter colophon" aria-label="Colophon">
+    <!-- The colophon is the archive's record, written in English (left to right);
+         only the title keeps the document's language and direction. -->
+    <section id="colophon" class="colophon" epub:type="backmatter colophon" aria-label="Colophon"
+             lang="en" xml:lang="en" dir="ltr">
       <h2>Colophon</h2>
       <dl>
-        <dt>Title</dt><dd><xsl:value-of select="$title"/></dd>
+        <dt>Title</dt><dd lang="{$lang}" xml:lang="{$lang}" dir="auto"><xsl:value-of select="$title"/></dd>
         <dt>Identifier</dt><dd><xsl:value-of select="$pub/tei:idno[@type='URN']"/> (<xsl:value-of select="$pub/tei:idno[@type='local']"/>)</dd>
         <dt>Source file</dt><dd><xsl:value-of select="$bibl/tei:idno[@type='filename']"/>
           (<xsl:value-of select="$bibl/tei:extent/tei:measure"/>, <xsl:value-of select="$bibl/tei:note[@type='mediaType']"/>
@@ -75,7 +80,7 @@
           <xsl:when test="$bibl/tei:date"><xsl:value-of select="$bibl/tei:date/@when"/></xsl:when>
           <xsl:otherwise>unknown</xsl:otherwise></xsl:choose></dd>
         <dt>Publisher</dt><dd><xsl:value-of select="$pub/tei:publisher | $pub/tei:authority"/></dd>
-        <dt>Licence</dt><dd><xsl:value-of select="normalize-space($pub/tei:availability)"/></dd>
+        <dt>Licence</dt><dd dir="auto"><xsl:value-of select="normalize-space($pub/tei:availability)"/></dd>
         <dt>Normaliser</dt><dd>publish <xsl:value-of select="$header/tei:encodingDesc/tei:appInfo/tei:application/@version"/>,
           <xsl:value-of select="$header/tei:encodingDesc/tei:appInfo/tei:application/tei:desc"/></dd>
         <dt>Built</dt><dd><xsl:value-of select="$pub/tei:date/@when"/></dd>
