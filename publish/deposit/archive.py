@@ -109,8 +109,8 @@ def zip_members(package: zipfile.ZipFile, archive: Path) -> list[Member]:
     """Members of a zip; symbolic links and devices (by their Unix mode) are refused."""
     members = []
     for info in package.infolist():
-        mode = info.external_attr >> 16
-        if mode and not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+        kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the packer recorded no Unix type
+        if kind not in (0, stat.S_IFDIR, stat.S_IFREG):
             raise DepositError(f"refused member {info.filename!r}: not a plain file or folder", archive)
         opener = (lambda info=info: package.open(info))
         members.append(Member(safe_name(info.filename, archive), info.is_dir(), info.file_size, opener))
@@ -122,7 +122,7 @@ def safe_name(name: str, archive: Path) -> str:
     clean = posixpath.normpath(name.rstrip("/"))
     parts = clean.split("/")
     if (not name or name.startswith("/") or "\\" in name or "\0" in name or ":" in parts[0]
-            or clean in (".", "") or ".." in parts):
+            or clean in (".", "") or ".." in name.split("/")):
         raise DepositError(f"refused member {name!r}: unsafe path", archive)
     return clean
 

@@ -108,6 +108,9 @@ def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool
         if archive:
             write_tar(scratch, identifier, tar, options.source_date_epoch)
         replace_folder(scratch, final)
+    except OSError as error:
+        raise DepositError(f"deposit refused: {error.strerror or error}: {error.filename or ''}",
+                           final) from None
     finally:
         remove_tree(scratch)
     LOGGER.info("wrote %s (Payload-Oxum %s)", final, oxum)

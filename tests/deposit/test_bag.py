@@ -1,0 +1,228 @@
+"""Tests for publish.deposit.bag: real bags of the sample, checked with bagit-python (RFC 8493)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tarfile
+from pathlib import Path
+
+import bagit
+import pytest
+from lxml import etree
+
+from publish.cli import main
+from publish.deposit.provenance import PREMIS_NS
+from publish.tei import first_text, parse_file, safe_parser, xpath
+
+from tests.conftest import EPOCH, SAMPLE, assert_golden
+from tests.deposit.conftest import FIXTURES, IDENTIFIER, need, tree_bytes
+
+PREMIS = {"premis": PREMIS_NS}
+
+
+def deposit(*args: str) -> int:
+    """``publish deposit`` through the real CLI entry point."""
+    return main(["deposit", *args])
+
+
+@pytest.fixture(autouse=True)
+def fixed_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+
+
+def tei_of(bag: Path):
+    return parse_file(bag / "data" / "tei" / f"{IDENTIFIER}.xml")
+
+
+def premis_of(bag: Path):
+    return etree.parse(str(bag / "data" / "metadata" / "premis.xml"), safe_parser())
+
+
+def leftovers(dist: Path) -> list[str]:
+    """Anything in dist/deposit/ other than whole bags and tars: temporary or moved-aside folders."""
+    folder = dist / "deposit"
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) if folder.is_dir() else []
+
+
+def test_bag_is_valid_rfc_8493(deposited):
+    bag = bagit.Bag(str(deposited))
+    assert bag.validate()
+    assert bag.version_info == (1, 0)
+    assert sorted(bag.algorithms) == ["sha256", "sha512"]
+    for name in ("manifest-sha256.txt", "manifest-sha512.txt",
+                 "tagmanifest-sha256.txt", "tagmanifest-sha512.txt", "bag-info.txt"):
+        assert (deposited / name).is_file(), name
+    assert sorted(bag.payload_entries()) == [
+        f"data/epub/{IDENTIFIER}.epub", "data/metadata/premis.xml", f"data/pdf/{IDENTIFIER}.pdf",
+        f"data/source/{IDENTIFIER}.toml", f"data/source/{IDENTIFIER}.txt", f"data/tei/{IDENTIFIER}.xml"]
+
+
+def test_payload_is_the_inputs_byte_for_byte(deposited, built):
+    data = deposited / "data"
+    assert (data / "source" / SAMPLE.name).read_bytes() == SAMPLE.read_bytes()
+    assert (data / "source" / f"{IDENTIFIER}.toml").read_bytes() == SAMPLE.with_suffix(".toml").read_bytes()
+    for kind, suffix in (("tei", "xml"), ("pdf", "pdf"), ("epub", "epub")):
+        assert (data / kind / f"{IDENTIFIER}.{suffix}").read_bytes() == \
+            (built / kind / f"{IDENTIFIER}.{suffix}").read_bytes()
+
+
+def test_source_checksum_agrees_across_tei_manifest_premis_and_original(deposited):
+    original = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+    in_tei = first_text(tei_of(deposited), "//tei:sourceDesc/tei:bibl/tei:idno[@type='sha256']")
+    in_manifest = bagit.Bag(str(deposited)).entries[f"data/source/{SAMPLE.name}"]["sha256"]
+    in_premis = premis_of(deposited).xpath(
+        "//premis:object[premis:objectIdentifier/premis:objectIdentifierValue=$p]//premis:messageDigest/text()",
+        namespaces=PREMIS, p=f"data/source/{SAMPLE.name}")
+    assert in_tei == in_manifest == original == in_premis[0]
+
+
+def test_bag_info_comes_from_the_tei_header(deposited, update_golden):
+    info = bagit.Bag(str(deposited)).info
+    tei = tei_of(deposited)
+    assert info["Source-Organization"] == first_text(tei, "//tei:publicationStmt/tei:publisher")
+    assert info["External-Identifier"] == first_text(tei, "//tei:publicationStmt/tei:idno[@type='URN']")
+    assert info["External-Identifier"].startswith("urn:uuid:")
+    assert info["External-Description"].startswith(first_text(tei, "//tei:titleStmt/tei:title"))
+    assert info["Bag-Group-Identifier"] == "Liaoning provincial government news releases"
+    assert info["Bagging-Date"] == "2023-01-29"  # SOURCE_DATE_EPOCH, not today
+    payload = [p for p in (deposited / "data").rglob("*") if p.is_file()]
+    assert info["Payload-Oxum"] == f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
+    assert (deposited / "bagit.txt").read_text() == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+    assert_golden((deposited / "bag-info.txt").read_bytes(), FIXTURES / f"{IDENTIFIER}.bag-info.txt",
+                  update_golden)
+
+
+def test_provenance_agrees_with_revision_desc(deposited):
+    tei, premis = tei_of(deposited), premis_of(deposited)
+    changes = xpath(tei, "//tei:revisionDesc/tei:change")
+    normalisations = premis.xpath("//premis:event[premis:eventType='normalization']", namespaces=PREMIS)
+    assert [e.findtext(f"{{{PREMIS_NS}}}eventDateTime") for e in normalisations] == \
+        [c.get("when") for c in changes]
+    assert normalisations[0].findtext(f".//{{{PREMIS_NS}}}eventDetail") == " ".join(
+        "".join(changes[0].itertext()).split())
+    version = xpath(tei, "//tei:appInfo/tei:application/@version")[0]
+    agent_id = normalisations[0].findtext(f".//{{{PREMIS_NS}}}linkingAgentIdentifierValue")
+    agent = premis.xpath("//premis:agent[premis:agentIdentifier/premis:agentIdentifierValue=$a]",
+                         namespaces=PREMIS, a=agent_id)[0]
+    assert agent.findtext(f"{{{PREMIS_NS}}}agentVersion") == version
+
+
+def test_provenance_covers_validations_and_renderings_each_with_tool_date_outcome(deposited):
+    premis = premis_of(deposited)
+    events = premis.xpath("//premis:event", namespaces=PREMIS)
+    kinds = [e.findtext(f"{{{PREMIS_NS}}}eventType") for e in events]
+    assert kinds.count("validation") == 3 and kinds.count("creation") == 2
+    assert "information package creation" in kinds
+    validated = premis.xpath("//premis:event[premis:eventType='validation']"
+                             "//premis:linkingObjectIdentifierValue/text()", namespaces=PREMIS)
+    assert sorted(validated) == sorted([f"data/tei/{IDENTIFIER}.xml", f"data/pdf/{IDENTIFIER}.pdf",
+                                        f"data/epub/{IDENTIFIER}.epub"])
+    agents = {a.findtext(f".//{{{PREMIS_NS}}}agentIdentifierValue"): a
+              for a in premis.xpath("//premis:agent", namespaces=PREMIS)}
+    for event in events:
+        assert event.findtext(f"{{{PREMIS_NS}}}eventDateTime").startswith("20")
+        assert event.findtext(f".//{{{PREMIS_NS}}}eventOutcome") in ("success", "pass")
+        agent = agents[event.findtext(f".//{{{PREMIS_NS}}}linkingAgentIdentifierValue")]
+        assert agent.findtext(f"{{{PREMIS_NS}}}agentName") and agent.findtext(f"{{{PREMIS_NS}}}agentVersion")
+    # The PDF and EPUB renderings are dated; with SOURCE_DATE_EPOCH fixed, that is the build date.
+    renderings = premis.xpath("//premis:event[premis:eventType='creation']/premis:eventDateTime/text()",
+                              namespaces=PREMIS)
+    assert renderings == ["2023-01-29T00:00:00Z"] * 2
+
+
+def test_deposit_is_reproducible_byte_for_byte(deposited, dist_copy, capsys):
+    assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy), "--archive") == 0
+    first = tree_bytes(dist_copy / "deposit")
+    assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 0
+    again = tree_bytes(dist_copy / "deposit")
+    assert first == again  # bag and tar, tag files included; the existing tar is refreshed
+    # ... and independent of where dist/ is: the session's bag, made elsewhere, is the same.
+    assert tree_bytes(deposited) == tree_bytes(dist_copy / "deposit" / IDENTIFIER)
+    assert leftovers(dist_copy) == []
+    assert f"{IDENTIFIER}: bagged" in capsys.readouterr().out
+
+
+def test_tar_is_reproducible_and_plain(deposited):
+    tar_path = deposited.with_name(f"{IDENTIFIER}.tar")
+    with tarfile.open(tar_path) as tar:
+        members = tar.getmembers()
+    names = [m.name for m in members]
+    assert names == sorted(names) and names[0] == IDENTIFIER
+    assert {(m.uid, m.gid, m.uname, m.gname, m.mtime) for m in members} == {(0, 0, "", "", EPOCH)}
+    assert {m.mode for m in members if m.isdir()} == {0o755}
+    assert {m.mode for m in members if m.isfile()} == {0o644}
+    assert all(m.isdir() or m.isfile() for m in members)
+    assert b"PaxHeader" not in tar_path.read_bytes() and b"atime=" not in tar_path.read_bytes()
+    bag_files = sorted(f"{IDENTIFIER}/{p.relative_to(deposited).as_posix()}"
+                       for p in deposited.rglob("*") if p.is_file())
+    assert sorted(m.name for m in members if m.isfile()) == bag_files
+
+
+@pytest.mark.parametrize("kind", ["pdf", "epub"])
+def test_missing_edition_is_refused_and_no_bag_is_made(dist_copy, kind, capsys):
+    edition = dist_copy / kind / f"{IDENTIFIER}.{kind}"
+    edition.unlink()
+    code = deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy))
+    err = capsys.readouterr().err
+    assert code == 74
+    assert f"{edition}: deposit refused: no {kind.upper()} edition" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (dist_copy / "deposit" / IDENTIFIER).exists()
+    assert leftovers(dist_copy) == []
+
+
+@pytest.mark.parametrize("kind", ["pdf", "epub"])
+def test_edition_failing_validation_is_refused_and_the_old_bag_kept(dist_copy, kind, capsys):
+    need("publish.render.pdfcheck")
+    need("publish.render.epubcheck")
+    assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 0
+    before = tree_bytes(dist_copy / "deposit")
+    edition = dist_copy / kind / f"{IDENTIFIER}.{kind}"
+    edition.write_bytes(edition.read_bytes()[: edition.stat().st_size // 2])  # truncated: broken
+    capsys.readouterr()
+    code = deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy))
+    err = capsys.readouterr().err
+    assert code == 74
+    assert f"{edition}: deposit refused: the {kind.upper()} failed validation" in err
+    assert tree_bytes(dist_copy / "deposit") == before  # the earlier whole bag is untouched
+    assert leftovers(dist_copy) == []
+
+
+def test_stale_tei_is_refused_naming_both_checksums(dist_copy, tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SAMPLE.with_suffix(".toml"), seeds)
+    changed = SAMPLE.read_bytes().replace(b"afternoon", b"morning", 1)
+    (seeds / SAMPLE.name).write_bytes(changed)
+    code = deposit(IDENTIFIER, "--seeds-dir", str(seeds), "--dist", str(dist_copy))
+    err = capsys.readouterr().err
+    assert code == 74
+    assert "sourceDesc records" in err and hashlib.sha256(changed).hexdigest() in err
+    assert not (dist_copy / "deposit").exists() or not any((dist_copy / "deposit").iterdir())
+
+
+def test_unknown_document_is_refused(dist_copy, capsys):
+    assert deposit("no_such_document", "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 74
+    assert "no seed named no_such_document" in capsys.readouterr().err
+
+
+def test_failure_part_way_leaves_the_old_bag_whole(deposited, dist_copy, capsys):
+    need("publish.render.pdfcheck")
+    final = dist_copy / "deposit" / IDENTIFIER
+    shutil.copytree(deposited, final)
+    before = tree_bytes(final)
+    # The tar cannot be written (a folder holds its name): the failure comes after the bag is made.
+    (dist_copy / "deposit" / f"{IDENTIFIER}.tar").mkdir()
+    code = deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy), "--archive")
+    err = capsys.readouterr().err
+    assert code == 74 and "deposit refused" in err and "Traceback" not in err
+    assert tree_bytes(final) == before
+    assert leftovers(dist_copy) == []
+    assert bagit.Bag(str(final)).is_valid()
+
+
+def test_bag_folders_and_files_have_fixed_modes(deposited):
+    for path in [deposited, *deposited.rglob("*")]:
+        assert os.stat(path).st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
