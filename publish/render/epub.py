@@ -203,7 +203,7 @@ def split_documents(xhtml: etree._ElementTree, meta: BookMetadata) -> list[Docum
         documents.append(Document(file, title, html, landmark, label))
     number_headings(documents)
     relink(documents)
-    mark_template_language(documents, meta)
+    label_sections(documents)
     return documents
 
 
@@ -229,36 +229,20 @@ def relink(documents: list[Document]) -> None:
                 link.set("href", f"{target}{href}")
 
 
-def mark_template_language(documents: list[Document], meta: BookMetadata) -> None:
-    """Mark English template text as English in a book of another language (WCAG 3.1.2).
+def label_sections(documents: list[Document]) -> None:
+    """Name each section by its own heading rather than by an English ``aria-label``.
 
-    The colophon is template text in English around values from the
-    teiHeader. TEI's ``xml:lang`` on ``TEI`` covers the header, so the values
-    that are the book's own words (:data:`BOOK_LANGUAGE_VALUES`) keep the
-    book's language; the rest of the colophon is marked English. Section
-    labels become ``aria-labelledby`` their own heading instead of an English
-    ``aria-label``.
+    In a book of another language an English label would be read with the
+    wrong voice (WCAG 3.1.2); the heading is in the right language already.
+    The colophon is English template text and says so itself (the shared
+    XSLT marks it ``lang="en"``, keeping the title in the book's language).
     """
-    english = label_language(meta)
     for document in documents:
         section = document.root.find(f"{H}body/{H}section")
         heading = next(section.iter(*(H + f"h{n}" for n in range(1, 7))), None)
         if section.get("aria-label") and heading is not None and section.get("id") != "text":
             del section.attrib["aria-label"]
             section.set("aria-labelledby", heading.get("id"))
-        if english is None or section.get("id") != "colophon":
-            continue
-        mark_language(section, english)
-        section.set("dir", "ltr")
-        for term in section.iter(H + "dt"):
-            value = term.getnext()
-            if clean(term.text) in BOOK_LANGUAGE_VALUES and value is not None and value.tag == H + "dd":
-                mark_language(value, meta.language)
-                value.set("dir", meta.direction)
-
-
-#: Colophon entries whose values are the book's own words, not template text.
-BOOK_LANGUAGE_VALUES = {"Title", "Publisher", "Licence"}
 
 
 # -- cover ------------------------------------------------------------------
@@ -308,7 +292,11 @@ def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
                                      autoescape=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
-    svg = environment.get_template(COVER_TEMPLATE).render(
+    try:
+        template = environment.get_template(COVER_TEMPLATE)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"cannot load the cover template {COVER_TEMPLATE}: {error}") from None
+    svg = template.render(
         lang=meta.language, direction=meta.direction, width=width, height=height,
         alt=cover_text(meta), font_family=COVER_FONTS.get(meta.language.split("-")[0].lower(),
                                                            DEFAULT_COVER_FONT),
@@ -661,7 +649,10 @@ def epub_bytes(tei: etree._ElementTree, tei_path: Path, options: Options) -> byt
     toc = table_of_contents(documents[1:], meta)
     nav = nav_document(meta, toc, documents)
     access = accessibility(documents + [nav], toc)
-    css = (Path(options.templates) / CSS_FILE).read_bytes()
+    try:
+        css = (Path(options.templates) / CSS_FILE).read_bytes()
+    except OSError as error:
+        raise RenderError(f"cannot read the stylesheet {CSS_FILE}: {error.strerror}") from None
     raw = package(meta, documents, nav, cover_svg(meta, Path(options.templates)), toc, access, css, options)
     return reproducible_zip(raw, options.source_date_epoch)
 
