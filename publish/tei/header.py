@@ -72,7 +72,7 @@ def build_header(identifier: str, meta: Metadata, source: SourceRecord,
     """The complete ``teiHeader`` (TEI P5 §2.1)."""
     header = T.teiHeader(
         T.fileDesc(title_stmt(meta), publication_stmt(identifier, meta, options),
-                   source_desc(meta, source)),
+                   *series_stmt(meta), source_desc(meta, source)),
         encoding_desc(source, decisions),
         T.profileDesc(T.langUsage(language(meta.language or "und"))),
         T.revisionDesc(T.change(
@@ -106,6 +106,11 @@ def publication_stmt(identifier: str, meta: Metadata, options: Options) -> etree
         T.date(options.build_datetime.date().isoformat(), when=options.build_date_iso),
         availability(meta),
     )
+
+
+def series_stmt(meta: Metadata) -> list[etree._Element]:
+    """``seriesStmt`` (§2.2.5) naming the collection, if the metadata gives one."""
+    return [T.seriesStmt(T.title(meta.collection, level="s"))] if meta.collection else []
 
 
 def availability(meta: Metadata) -> etree._Element:
