@@ -296,7 +296,7 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
             outcomes.append(Outcome(identifier, "skipped", seed.name))
             continue
         records[identifier] = current
-        todo.append(Job(identifier, seed, outputs))
+        todo.append(Job(identifier, seed, outputs, dist=request.dist))
     return todo, outcomes, records
 
 

@@ -62,6 +62,8 @@ class Job:
     seed: Path
     outputs: tuple[str, ...]
     files: SeedFiles | None = None
+    #: Where the outputs will be written; only to name them in messages.
+    dist: Path = Path("dist")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,15 +83,17 @@ class Rendered:
 def render_job(job: Job, options: Options) -> Rendered:
     """Build one document; turn any error into a failed result (never raises)."""
     started = time.perf_counter()
-    with captured_logs() as records:
+    with captured_logs() as records, tempfile.TemporaryDirectory(prefix="publish-build-") as folder:
+        scratch = Path(folder)
         try:
-            files = produce(job, options)
+            files = produce(job, options, scratch)
             reason, code = "", 0
         except PublishError as error:
             files, reason, code = {}, error.one_line(), error.exit_code
         except Exception as error:  # a bug in one document must not stop the others
             files, reason, code = {}, f"{job.seed}: internal error: {type(error).__name__}: {error}", 1
-    logs = tuple((r.levelno, r.getMessage()) for r in records)
+        reason = public_paths(reason, job, scratch)
+        logs = tuple((r.levelno, public_paths(r.getMessage(), job, scratch)) for r in records)
     warnings = [message for level, message in logs if level >= logging.WARNING]
     if options.strict and warnings and not reason:
         files = {}
@@ -97,27 +101,32 @@ def render_job(job: Job, options: Options) -> Rendered:
     return Rendered(job.identifier, files, reason, code, time.perf_counter() - started, logs)
 
 
-def produce(job: Job, options: Options) -> dict[str, bytes]:
-    """Normalise and render in a temporary folder laid out like ``dist/``; return the bytes."""
+def produce(job: Job, options: Options, scratch: Path) -> dict[str, bytes]:
+    """Normalise and render in ``scratch``, laid out like ``dist/``; return the bytes."""
     from publish.build import output_path
     from publish.normalise import normalise_file
     from publish.tei import serialise
 
-    with tempfile.TemporaryDirectory(prefix="publish-build-") as folder:
-        scratch = Path(folder)
-        seed = materialise_seed(job.files, scratch / "seeds") if job.files else job.seed
-        tei = serialise(normalise_file(seed, options))
-        tei_path = output_path(scratch, "tei", job.identifier)
-        tei_path.parent.mkdir(parents=True)
-        tei_path.write_bytes(tei)
-        files = {"tei": tei}
-        for kind in job.outputs:
-            if kind != "tei":
-                out = output_path(scratch, kind, job.identifier)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                render_function(kind)(tei_path, out, options)
-                files[kind] = out.read_bytes()
-        return files
+    seed = materialise_seed(job.files, scratch / "seeds") if job.files else job.seed
+    tei = serialise(normalise_file(seed, options))
+    tei_path = output_path(scratch, "tei", job.identifier)
+    tei_path.parent.mkdir(parents=True)
+    tei_path.write_bytes(tei)
+    files = {"tei": tei}
+    for kind in job.outputs:
+        if kind != "tei":
+            out = output_path(scratch, kind, job.identifier)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            render_function(kind)(tei_path, out, options)
+            files[kind] = out.read_bytes()
+    return files
+
+
+def public_paths(message: str, job: Job, scratch: Path) -> str:
+    """A message with scratch paths replaced by the ones the user knows (seed, ``dist/``)."""
+    if job.files:
+        message = message.replace(str(scratch / "seeds" / job.files.name), str(job.seed))
+    return message.replace(f"{scratch}/", f"{job.dist}/")
 
 
 def materialise_seed(files: SeedFiles, folder: Path) -> Path:
@@ -231,21 +240,36 @@ def pool_context():
 
 def run_pool(jobs: list[Job], workers: int, options: Options, level: int,
              finished: Callable[[Rendered], None], task: Callable = render_job) -> None:
-    """Run ``jobs`` on ``workers`` warm processes; retry those in flight when a worker dies."""
-    failures: dict[str, int] = {}
-    pending = list(jobs)
+    """Run ``jobs`` on ``workers`` warm processes; retry those in flight when a worker dies.
+
+    The documents in flight when the pool broke are retried one at a time, each
+    alone in a one-worker pool, so a crash is pinned on the document causing it.
+    """
+    pending, empty_breaks = list(jobs), 0
     while pending:
-        in_flight, pending = _run_until_broken(pending, workers, options, level, finished, task)
-        retry = []
-        for job in in_flight:
-            failures[job.identifier] = failures.get(job.identifier, 0) + 1
-            if failures[job.identifier] >= ALLOWED_FAILURES:
-                finished(Rendered(job.identifier, reason=(
-                    f"{job.seed}: the worker process died each of {ALLOWED_FAILURES} times it "
-                    f"built this document (out of memory, or a crash in a library)"), exit_code=70))
-            else:
-                retry.append(job)
-        pending = retry + pending
+        suspects, pending = _run_until_broken(pending, workers, options, level, finished, task)
+        empty_breaks = empty_breaks + 1 if pending and not suspects else 0
+        if empty_breaks >= ALLOWED_FAILURES:  # workers die before taking any document
+            for job in pending:
+                finished(_died(job, "while starting, before building"))
+            return
+        for job in suspects:
+            _run_alone(job, options, level, finished, task)
+
+
+def _run_alone(job: Job, options: Options, level: int, finished, task) -> None:
+    """Retry a document that was in flight when its worker died, alone."""
+    for _attempt in range(ALLOWED_FAILURES - 1):  # it has died once already
+        suspects, unstarted = _run_until_broken([job], 1, options, level, finished, task)
+        if not suspects and not unstarted:
+            return
+    finished(_died(job, f"each of {ALLOWED_FAILURES} times it built"))
+
+
+def _died(job: Job, when: str) -> Rendered:
+    return Rendered(job.identifier, reason=(
+        f"{job.seed}: the worker process died {when} this document "
+        f"(out of memory, or a crash in a library)"), exit_code=70)
 
 
 def _run_until_broken(jobs, workers, options, level, finished, task):

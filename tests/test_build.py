@@ -1,0 +1,311 @@
+"""``publish build``: the content manifest, failure isolation, reports, workers and retries.
+
+Real seeds (``fixtures/build/seeds``), the real normaliser and renderers, real
+worker processes. Most tests build only the TEI (fast); those that need the
+templates build the EPUB, and one builds PDF and EPUB. No timings are asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publish.build import MANIFEST, BuildRequest, build, load_manifest, output_path, update_manifest
+from publish.options import TEMPLATES, Options
+from publish.workers import ALLOWED_FAILURES, Job, render_job, run_pool
+
+from tests.conftest import EPOCH
+
+SEEDS = Path(__file__).parent / "fixtures" / "build" / "seeds"
+IDS = ("alpha", "beta", "gamma")
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the fixture seeds and of templates/, and an empty dist/, in tmp_path."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    return tmp_path
+
+
+@pytest.fixture
+def local_options(project) -> Options:
+    """Fixed build date; templates from the project's own copy, so a test may change them."""
+    return Options(source_date_epoch=EPOCH, templates=project / "templates")
+
+
+def report(project: Path, options: Options, capsys, *outputs: str, jobs: int = 1):
+    """Build with ``--json``; return the exit code and the parsed report."""
+    capsys.readouterr()
+    request = BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=jobs,
+                           outputs=outputs or ("tei",), json=True)
+    code = build(request, options)
+    return code, json.loads(capsys.readouterr().out)
+
+
+def statuses(data: dict) -> dict[str, str]:
+    return {d["identifier"]: d["status"] for d in data["documents"]}
+
+
+def snapshot(dist: Path) -> dict[str, bytes]:
+    """Every output file under dist/ (not the manifest), relative name → bytes."""
+    return {p.relative_to(dist).as_posix(): p.read_bytes()
+            for p in sorted(dist.rglob("*")) if p.is_file() and not p.name.startswith(".")
+            and p.name != MANIFEST}
+
+
+# -- the manifest ----------------------------------------------------------------
+
+def test_touching_every_seed_rebuilds_nothing(project, local_options, capsys):
+    code, first = report(project, local_options, capsys)
+    assert code == 0 and first["counts"] == {"built": 3, "skipped": 0, "failed": 0}
+    before = {p: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()}
+    for seed in (project / "seeds").iterdir():
+        os.utime(seed, (seed.stat().st_atime + 3600, seed.stat().st_mtime + 3600))
+    code, second = report(project, local_options, capsys)
+    assert code == 0 and second["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    assert {p: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()} == before
+
+
+def test_changed_content_rebuilds_only_that_seed(project, local_options, capsys):
+    report(project, local_options, capsys)
+    old = (project / "dist" / "tei" / "gamma.xml").read_bytes()
+    with open(project / "seeds" / "gamma.txt", "a", encoding="utf-8") as seed:
+        seed.write("\nThe council thanked everyone who took part.\n")
+    code, data = report(project, local_options, capsys)
+    assert code == 0
+    assert statuses(data) == {"alpha": "skipped", "beta": "skipped", "gamma": "built"}
+    new = (project / "dist" / "tei" / "gamma.xml").read_bytes()
+    assert new != old and b"thanked everyone" in new
+
+
+def test_changed_sidecar_rebuilds_its_document(project, local_options, capsys):
+    report(project, local_options, capsys)
+    sidecar = project / "seeds" / "beta.toml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("2023-02-14", "2023-02-15"),
+                       encoding="utf-8")
+    code, data = report(project, local_options, capsys)
+    assert code == 0
+    assert statuses(data) == {"alpha": "skipped", "beta": "built", "gamma": "skipped"}
+    assert b"2023-02-15" in (project / "dist" / "tei" / "beta.xml").read_bytes()
+
+
+def test_changed_template_rebuilds_every_edition(project, local_options, capsys):
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    with open(project / "templates" / "epub.css", "a", encoding="utf-8") as css:
+        css.write("\n/* a reader's note */\n")
+    # The TEI does not use the templates: a TEI-only build still skips everything.
+    code, data = report(project, local_options, capsys, "tei")
+    assert code == 0 and data["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"] == {"built": 3, "skipped": 0, "failed": 0}
+    code, data = report(project, local_options, capsys, "epub")
+    assert data["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+
+
+def test_manifest_records_each_field(project, local_options, capsys):
+    report(project, local_options, capsys, "epub")
+    entry = load_manifest(project / "dist")["documents"]["beta"]
+    from publish import __version__
+    from publish.build import file_sha256, templates_digest
+
+    assert entry["seed"] == "beta.txt"
+    assert entry["input_sha256"] == file_sha256(project / "seeds" / "beta.txt")
+    assert entry["sidecar_sha256"] == file_sha256(project / "seeds" / "beta.toml")
+    assert entry["publish_version"] == __version__
+    assert entry["templates_sha256"] == templates_digest(project / "templates")
+    assert entry["source_date_epoch"] == EPOCH
+    assert set(entry["outputs"]) == {"tei", "epub"}
+    assert entry["outputs"]["epub"] == file_sha256(project / "dist" / "epub" / "beta.epub")
+    assert load_manifest(project / "dist")["documents"]["alpha"]["sidecar_sha256"] is None
+
+
+def test_a_missing_output_is_rebuilt(project, local_options, capsys):
+    report(project, local_options, capsys)
+    (project / "dist" / "tei" / "alpha.xml").unlink()
+    code, data = report(project, local_options, capsys)
+    assert statuses(data) == {"alpha": "built", "beta": "skipped", "gamma": "skipped"}
+
+
+def test_outputs_left_stale_by_a_partial_rebuild_are_removed(project, local_options, capsys):
+    report(project, local_options, capsys, "epub")
+    (project / "seeds" / "alpha.txt").write_text("Changed\n\nA new text.\n", encoding="utf-8")
+    code, data = report(project, local_options, capsys, "tei")
+    assert code == 0 and statuses(data)["alpha"] == "built"
+    assert not (project / "dist" / "epub" / "alpha.epub").exists()  # it was the old text's
+    assert (project / "dist" / "epub" / "beta.epub").exists()
+    assert set(load_manifest(project / "dist")["documents"]["alpha"]["outputs"]) == {"tei"}
+
+
+def test_concurrent_manifest_updates_lose_nothing(tmp_path):
+    """Four processes merging records at once (``make -j``): every record survives."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        pool.starmap(_record_many, [(tmp_path, worker) for worker in range(4)])
+    documents = load_manifest(tmp_path)["documents"]
+    assert sorted(documents) == sorted(f"w{w}-d{d}" for w in range(4) for d in range(25))
+
+
+def _record_many(dist: Path, worker: int) -> None:
+    for number in range(25):
+        update_manifest(dist, {f"w{worker}-d{number}": {"seed": f"{worker}-{number}.txt"}})
+
+
+def test_two_builds_at_once_share_one_dist(project):
+    """Two ``publish build`` processes on the same dist/ (as ``make -j`` may run)."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+    command = [sys.executable, "-m", "publish", "build", "--only", "tei", "--quiet",
+               "--dist", str(project / "dist")]
+    seeds = sorted((project / "seeds").glob("*.txt"))
+    first = subprocess.Popen(command + [str(seeds[0]), str(seeds[1])], env=env, cwd=project)
+    second = subprocess.Popen(command + [str(seeds[2]), str(seeds[1])], env=env, cwd=project)
+    assert first.wait() == 0 and second.wait() == 0
+    assert sorted(load_manifest(project / "dist")["documents"]) == list(IDS)
+    again = subprocess.run(command + ["--json", "--seeds-dir", str(project / "seeds")], env=env,
+                           cwd=project, capture_output=True, text=True)
+    assert json.loads(again.stdout)["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+
+
+# -- failures -------------------------------------------------------------------
+
+def test_a_bad_seed_fails_alone_with_its_reason(project, local_options, capsys):
+    (project / "seeds" / "empty.txt").write_bytes(b"")
+    code = build(BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=2,
+                              outputs=("tei",)), local_options)
+    err = capsys.readouterr().err
+    assert code == 65
+    assert "publish build: 3 built, 0 skipped, 1 failed" in err
+    assert f"failed empty: {project / 'seeds' / 'empty.txt'}: empty file" in err
+    assert not output_path(project / "dist", "tei", "empty").exists()
+    assert all(output_path(project / "dist", "tei", i).is_file() for i in IDS)
+    assert "empty" not in load_manifest(project / "dist")["documents"]
+    assert not list((project / "dist").rglob("*.tmp"))
+
+
+def test_a_document_that_starts_failing_loses_its_old_outputs(project, local_options, capsys):
+    report(project, local_options, capsys, "epub")
+    (project / "seeds" / "gamma.txt").write_bytes(b"   \n\n  \n")
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 65 and statuses(data)["gamma"] == "failed"
+    assert not any(output_path(project / "dist", kind, "gamma").exists() for kind in ("tei", "epub"))
+    assert "gamma" not in load_manifest(project / "dist")["documents"]
+    code, data = report(project, local_options, capsys, "epub")  # still failing: tried again
+    assert statuses(data)["gamma"] == "failed"
+
+
+def test_seeds_sharing_an_id_both_fail(project, local_options, capsys):
+    shutil.copy(project / "seeds" / "alpha.txt", project / "seeds" / "alpha.text")
+    code, data = report(project, local_options, capsys)
+    failed = [d for d in data["documents"] if d["status"] == "failed"]
+    assert code == 2 and {d["seed"] for d in failed} == {"alpha.txt", "alpha.text"}
+    assert all("share the id 'alpha'" in d["reason"] for d in failed)
+
+
+# -- reports and progress -------------------------------------------------------------
+
+def test_json_report_shape(project, local_options, capsys):
+    (project / "seeds" / "empty.txt").write_bytes(b"")
+    code, data = report(project, local_options, capsys)
+    assert set(data) == {"counts", "exit_code", "seconds", "jobs", "scheduler", "outputs", "dist",
+                         "documents"}
+    assert data["counts"] == {"built": 3, "skipped": 0, "failed": 1}
+    assert data["exit_code"] == code == 65 and data["outputs"] == ["tei"] and data["jobs"] == 1
+    assert [d["identifier"] for d in data["documents"]] == ["alpha", "beta", "empty", "gamma"]
+    for document in data["documents"]:
+        assert set(document) == {"identifier", "status", "seed", "reason", "exit_code", "seconds"}
+    empty = data["documents"][2]
+    assert empty["status"] == "failed" and empty["exit_code"] == 65 and "empty file" in empty["reason"]
+
+
+def test_off_a_terminal_one_line_per_built_document(project, local_options, capsys):
+    build(BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=1, outputs=("tei",)),
+          local_options)
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert captured.out == ""
+    assert sorted(line.split()[1] for line in lines if line.startswith("built ")) == list(IDS)
+    assert lines[-1].startswith("publish build: 3 built, 0 skipped, 0 failed")
+    build(BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", quiet=True,
+                       outputs=("tei",)), local_options)
+    assert capsys.readouterr().err.splitlines()[0].startswith("publish build: 0 built, 3 skipped")
+
+
+def test_a_no_op_build_imports_no_heavy_module(project):
+    """The no-op path hashes and stats only: no lxml, renderer, rich or Dask."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
+    args = ["build", "--only", "tei", "--seeds-dir", "seeds", "--dist", "dist", "--quiet"]
+    subprocess.run([sys.executable, "-m", "publish", *args], env=env, cwd=project, check=True)
+    probe = ("import sys; from publish.cli import main; code = main(%r); "
+             "print(code, sorted(m for m in ('lxml', 'weasyprint', 'rich', 'distributed', "
+             "'publish.normalise', 'publish.render') if m in sys.modules))" % args)
+    result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=project,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.split(None, 1) == ["0", "[]\n"]
+
+
+# -- workers ----------------------------------------------------------------------------
+
+def test_two_workers_make_the_same_bytes_as_one(project, local_options, capsys):
+    one = BuildRequest(seeds_dir=project / "seeds", dist=project / "one", jobs=1, outputs=("tei",),
+                       quiet=True)
+    two = BuildRequest(seeds_dir=project / "seeds", dist=project / "two", jobs=2, outputs=("tei",),
+                       quiet=True)
+    assert build(one, local_options) == 0 and build(two, local_options) == 0
+    assert snapshot(project / "one") == snapshot(project / "two") != {}
+    assert load_manifest(project / "one") == load_manifest(project / "two")
+
+
+@pytest.mark.slow
+def test_two_workers_render_pdf_and_epub_like_one(project, local_options):
+    pytest.importorskip("publish.render.pdf")
+    seeds = (project / "seeds" / "beta.txt", project / "seeds" / "gamma.txt")
+    for dist, jobs in (("one", 1), ("two", 2)):
+        request = BuildRequest(seeds=seeds, dist=project / dist, jobs=jobs, quiet=True)
+        assert build(request, local_options) == 0
+    one = snapshot(project / "one")
+    assert set(one) == {f"{kind}/{i}.{ext}" for i in ("beta", "gamma")
+                        for kind, ext in (("tei", "xml"), ("pdf", "pdf"), ("epub", "epub"))}
+    assert one == snapshot(project / "two")
+
+
+def crash_task(job: Job, options: Options):
+    """A task whose worker process dies on documents named ``crash*`` (a real crash, no mock).
+
+    ``crash-once`` dies only the first time: a marker file beside the seed remembers it.
+    """
+    marker = job.seed.with_suffix(".crashed")
+    if job.identifier == "crash" or (job.identifier == "crash-once" and not marker.exists()):
+        marker.touch()
+        os._exit(9)
+    return render_job(job, options)
+
+
+def test_a_dying_worker_is_retried_then_its_document_fails(project, local_options):
+    seeds = project / "seeds"
+    for name in ("crash", "crash-once"):
+        shutil.copy(seeds / "alpha.txt", seeds / f"{name}.txt")
+    jobs = [Job(p.stem, p, ("tei",)) for p in sorted(seeds.glob("*.txt"))]
+    results = []
+    run_pool(jobs, 2, local_options, 20, results.append, task=crash_task)
+    by_id = {r.identifier: r for r in results}
+    assert sorted(by_id) == sorted(["crash", "crash-once", *IDS])
+    assert f"died each of {ALLOWED_FAILURES} times" in by_id["crash"].reason
+    assert by_id["crash"].exit_code == 70
+    assert all(not by_id[i].reason and by_id[i].files["tei"] for i in ("crash-once", *IDS))
+
+
+def test_jobs_must_be_positive(project, local_options):
+    from publish.errors import UsageError
+
+    with pytest.raises(UsageError, match="--jobs must be at least 1"):
+        build(BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=0,
+                           outputs=("tei",)), local_options)
+

@@ -1,0 +1,86 @@
+"""``publish build --scheduler``: the same build on a Dask cluster of processes, byte for byte.
+
+A real ``dask.distributed.LocalCluster`` (2 worker processes, 1 thread each)
+stands in for a remote cluster: the workers get the seeds and templates as
+bytes, never the client's paths, and return the outputs as bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publish.build import BuildRequest, build, load_manifest
+from publish.options import TEMPLATES, Options
+
+from tests.conftest import EPOCH
+from tests.test_build import SEEDS, snapshot
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of a LocalCluster of two single-threaded worker processes."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    (tmp_path / "seeds" / "empty.txt").write_bytes(b"")
+    return tmp_path
+
+
+def build_both(project: Path, scheduler: str, outputs: tuple[str, ...], capsys, seeds=()):
+    """Build locally and on the cluster; return both JSON reports."""
+    options = Options(source_date_epoch=EPOCH, templates=TEMPLATES)
+    reports = []
+    for dist, address in (("local", None), ("cluster", scheduler)):
+        capsys.readouterr()
+        request = BuildRequest(seeds=seeds, seeds_dir=project / "seeds", dist=project / dist,
+                               jobs=1, outputs=outputs, json=True, scheduler=address)
+        code = build(request, options)
+        reports.append((code, json.loads(capsys.readouterr().out)))
+    return reports
+
+
+def test_cluster_build_is_byte_identical_to_local(project, scheduler, capsys):
+    (local_code, local), (cluster_code, remote) = build_both(project, scheduler, ("tei",), capsys)
+    assert snapshot(project / "local") == snapshot(project / "cluster")
+    assert len(snapshot(project / "cluster")) == 3
+    assert load_manifest(project / "local") == load_manifest(project / "cluster")
+    assert remote["scheduler"] == scheduler and local["scheduler"] is None
+    assert local_code == cluster_code == 65  # the empty seed fails the same way on both
+    strip = lambda report: [{k: v for k, v in d.items() if k != "seconds"} for d in report["documents"]]
+    assert strip(local) == strip(remote)
+    empty = next(d for d in remote["documents"] if d["identifier"] == "empty")
+    assert empty["reason"].startswith(f"{project / 'seeds' / 'empty.txt'}: empty file")
+
+
+def test_cluster_build_is_incremental_like_local(project, scheduler, capsys):
+    build_both(project, scheduler, ("tei",), capsys)
+    options = Options(source_date_epoch=EPOCH, templates=TEMPLATES)
+    request = BuildRequest(seeds_dir=project / "seeds", dist=project / "cluster", outputs=("tei",),
+                           json=True, scheduler=scheduler)
+    capsys.readouterr()
+    build(request, options)
+    assert json.loads(capsys.readouterr().out)["counts"] == {"built": 0, "skipped": 3, "failed": 1}
+
+
+@pytest.mark.slow
+def test_cluster_renders_pdf_and_epub_byte_identical(project, scheduler, capsys):
+    pytest.importorskip("publish.render.pdf")
+    pytest.importorskip("publish.render.epub")
+    seeds = (project / "seeds" / "beta.txt",)
+    (local_code, _), (cluster_code, _) = build_both(project, scheduler, ("tei", "pdf", "epub"),
+                                                    capsys, seeds)
+    assert local_code == cluster_code == 0
+    local = snapshot(project / "local")
+    assert set(local) == {"tei/beta.xml", "pdf/beta.pdf", "epub/beta.epub"}
+    assert local == snapshot(project / "cluster")
