@@ -85,13 +85,16 @@ def test_bag_info_comes_from_the_tei_header(deposited, update_golden):
     assert info["External-Identifier"] == first_text(tei, "//tei:publicationStmt/tei:idno[@type='URN']")
     assert info["External-Identifier"].startswith("urn:uuid:")
     assert info["External-Description"].startswith(first_text(tei, "//tei:titleStmt/tei:title"))
-    assert info["Bag-Group-Identifier"] == "Liaoning provincial government news releases"
+    assert info["Bag-Group-Identifier"] == first_text(tei, "//tei:fileDesc/tei:seriesStmt/tei:title") \
+        == "Liaoning provincial government news releases"
     assert info["Bagging-Date"] == "2023-01-29"  # SOURCE_DATE_EPOCH, not today
     payload = [p for p in (deposited / "data").rglob("*") if p.is_file()]
     assert info["Payload-Oxum"] == f"{sum(p.stat().st_size for p in payload)}.{len(payload)}"
     assert (deposited / "bagit.txt").read_text() == "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
-    assert_golden((deposited / "bag-info.txt").read_bytes(), FIXTURES / f"{IDENTIFIER}.bag-info.txt",
-                  update_golden)
+    # Payload-Oxum is left out of the golden file: it moves with every renderer change.
+    lines = (deposited / "bag-info.txt").read_bytes().splitlines(keepends=True)
+    assert_golden(b"".join(line for line in lines if not line.startswith(b"Payload-Oxum:")),
+                  FIXTURES / f"{IDENTIFIER}.bag-info.txt", update_golden)
 
 
 def test_provenance_agrees_with_revision_desc(deposited):
@@ -201,6 +204,16 @@ def test_stale_tei_is_refused_naming_both_checksums(dist_copy, tmp_path, capsys)
     assert code == 74
     assert "sourceDesc records" in err and hashlib.sha256(changed).hexdigest() in err
     assert not (dist_copy / "deposit").exists() or not any((dist_copy / "deposit").iterdir())
+
+
+def test_one_refusal_does_not_stop_the_others(dist_copy, capsys):
+    need("publish.render.pdfcheck")
+    code = deposit("no_such_document", IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy))
+    out, err = capsys.readouterr()
+    assert code == 74
+    assert "refused no_such_document: no_such_document: no seed named no_such_document" in err
+    assert "1 of 2 document(s) refused" in err
+    assert f"{IDENTIFIER}: bagged" in out and bagit.Bag(str(dist_copy / "deposit" / IDENTIFIER)).is_valid()
 
 
 def test_unknown_document_is_refused(dist_copy, capsys):
