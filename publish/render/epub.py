@@ -479,8 +479,8 @@ def has_alternative(image: etree._Element) -> bool:
 def wcag_problems(documents: list[Document]) -> list[str]:
     """The WCAG 2.1 A/AA failures that can be found automatically in the documents.
 
-    Checks: every document has a title (2.4.2) and a language, set the same
-    in ``lang`` and ``xml:lang`` (3.1.1); every image has a text alternative
+    Checks: every document has a title (2.4.2) and a known language, set the
+    same in ``lang`` and ``xml:lang`` (3.1.1; ``und`` is not known); every image has a text alternative
     (1.1.1); headings are not empty (1.3.1, 2.4.6); no fixed pixel font size
     is written in a ``style`` attribute (1.4.4). The reading stylesheet uses
     relative sizes only and sets no colours (1.4.3, 1.4.4, 1.4.10).
@@ -492,6 +492,8 @@ def wcag_problems(documents: list[Document]) -> list[str]:
             problems.append(f"{document.file}: no title")
         if not root.get("lang") or root.get("lang") != root.get(XML_LANG):
             problems.append(f"{document.file}: lang and xml:lang missing or different")
+        elif root.get("lang").lower() == "und":
+            problems.append(f"{document.file}: the language is undetermined (und)")
         for element in root.iter():
             if element.tag in (H + "img", H + "picture", H + "canvas") and not has_alternative(element):
                 problems.append(f"{document.file}: an image has no text alternative")

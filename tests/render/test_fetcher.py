@@ -1,0 +1,122 @@
+"""Tests for publish.render.fetcher: WeasyPrint may read only data: URLs and allowed folders.
+
+The fetcher is called directly for each kind of URL (RFC 2397 ``data:``,
+RFC 8089 ``file:``, ``http(s):``), and once through a real render whose
+stylesheet asks for forbidden resources, to show WeasyPrint really uses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from publish.normalise import normalise_file
+from publish.options import TEMPLATES
+from publish.render.fetcher import RefusedURL, SafeFetcher, asset_folder
+from publish.render.pdf import render_pdf
+from publish.tei import serialise
+
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def folders(tmp_path) -> tuple[Path, Path, Path]:
+    """A templates folder, a TEI master's path and its asset folder, all under tmp_path."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "print.css").write_text("p { color: black }\n", encoding="utf-8")
+    tei = tmp_path / "dist" / "tei" / "doc.xml"
+    assets = asset_folder(tei)
+    assets.mkdir(parents=True)
+    (assets / "figure.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    return templates, tei, assets
+
+
+def fetcher_for(templates: Path, tei: Path) -> SafeFetcher:
+    return SafeFetcher((templates, asset_folder(tei)), document=str(tei))
+
+
+def refusals(counter) -> list[str]:
+    return [r.getMessage() for r in counter.records if r.levelno == logging.WARNING]
+
+
+def test_asset_folder_sits_beside_the_tei_master():
+    assert asset_folder(Path("dist/tei/000_x.xml")) == Path("dist/tei/000_x_assets")
+
+
+def test_serves_templates_assets_and_data_urls(folders):
+    templates, tei, assets = folders
+    fetcher = fetcher_for(templates, tei)
+    css = fetcher.fetch((templates / "print.css").as_uri())
+    assert css.read() == b"p { color: black }\n" and css.content_type == "text/css"
+    assert fetcher.fetch((assets / "figure.svg").as_uri()).read().startswith(b"<svg")
+    assert fetcher.fetch("file://localhost" + str(templates / "print.css")).read().startswith(b"p {")
+    assert fetcher.fetch("data:text/plain;base64,aGVsbG8=").read() == b"hello"
+
+
+@pytest.mark.warns
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://127.0.0.1/",
+    "http://localhost:8080/print.css",
+    "http://[::1]/x.png",
+    "https://example.org/font.woff2",
+    "ftp://127.0.0.1/x",
+    "file://otherhost/etc/passwd",
+])
+def test_refuses_and_logs_anything_else(folders, url, no_unexpected_warnings):
+    templates, tei, _assets = folders
+    with pytest.raises(RefusedURL):
+        fetcher_for(templates, tei).fetch(url)
+    logged = refusals(no_unexpected_warnings)
+    assert len(logged) == 1 and "refused" in logged[0] and str(tei) in logged[0]
+
+
+@pytest.mark.warns
+def test_refuses_relative_escapes_and_symbolic_links_out(folders, tmp_path, no_unexpected_warnings):
+    templates, tei, assets = folders
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    (assets / "link.txt").symlink_to(secret)
+    fetcher = fetcher_for(templates, tei)
+    for url in ((assets / "link.txt").as_uri(), templates.as_uri() + "/../secret.txt",
+                (templates.parent / "templates-evil" / "x.css").as_uri()):
+        with pytest.raises(RefusedURL):
+            fetcher.fetch(url)
+    assert len(refusals(no_unexpected_warnings)) == 3
+
+
+@pytest.mark.warns
+def test_a_render_never_reaches_loopback_or_local_files(tmp_path, options, no_unexpected_warnings):
+    """A stylesheet asking for /etc/passwd and a loopback server: both refused, PDF still made."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()  # the kernel completes any connection into the backlog, accepted or not
+    port = server.getsockname()[1]
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    css = templates / "print.css"
+    css.write_text(f'@import url("file:///etc/passwd");\n{css.read_text(encoding="utf-8")}\n'
+                   f'body {{ background: url("http://127.0.0.1:{port}/bg.png"); }}\n'
+                   f'@font-face {{ font-family: X; src: url("http://localhost:{port}/x.woff"); }}\n'
+                   f'p {{ font-family: X, "Noto Serif"; }}\n', encoding="utf-8")
+    tei = tmp_path / "tei" / f"{SAMPLE.stem}.xml"
+    tei.parent.mkdir()
+    tei.write_bytes(serialise(normalise_file(SAMPLE, options)))
+    out = tmp_path / "out.pdf"
+    try:
+        render_pdf(tei, out, dataclasses.replace(options, templates=templates))
+        server.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            server.accept()  # nothing is waiting: nobody connected
+    finally:
+        server.close()
+    assert out.read_bytes().startswith(b"%PDF-")
+    logged = " ".join(refusals(no_unexpected_warnings))
+    for url in ("file:///etc/passwd", f"http://127.0.0.1:{port}/bg.png", f"http://localhost:{port}/x.woff"):
+        assert url in logged
