@@ -126,12 +126,25 @@ def check_trailer(pdf: pikepdf.Pdf) -> list[str]:
 
 
 def dictionaries(pdf: pikepdf.Pdf):
-    """Every dictionary and stream dictionary among the file's objects."""
+    """Every dictionary in the file: indirect ones, stream dictionaries and those nested inside.
+
+    Indirect objects are each visited once from ``pdf.objects``; direct
+    dictionaries (an ExtGState inside a resource dictionary, say) are found by
+    walking into each object without following references.
+    """
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Stream):
-            yield obj.stream_dict
-        elif isinstance(obj, pikepdf.Dictionary):
-            yield obj
+        todo = [obj.stream_dict if isinstance(obj, pikepdf.Stream) else obj]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, pikepdf.Dictionary):
+                yield item
+                children = item.values()
+            elif isinstance(item, pikepdf.Array):
+                children = list(item)
+            else:
+                continue
+            todo.extend(child for child in children
+                        if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)) and not child.is_indirect)
 
 
 def check_fonts(pdf: pikepdf.Pdf) -> list[str]:
