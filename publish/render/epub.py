@@ -30,6 +30,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from ebooklib import epub
 from lxml import etree
 
 from publish.errors import InvalidTEIError, RenderError
@@ -410,8 +411,6 @@ def nav_list(entries: list[TocEntry]) -> etree._Element:
 
 def ncx_toc(entries: list[TocEntry], prefix: str = "ncx") -> list:
     """The same contents as ebooklib's toc list, for the EPUB 2 NCX; ids from positions."""
-    from ebooklib import epub
-
     result = []
     for number, entry in enumerate(entries, 1):
         uid = f"{prefix}-{number}"
@@ -437,16 +436,19 @@ class Accessibility:
 def accessibility(documents: list[Document], toc: list[TocEntry]) -> Accessibility:
     """What the book really offers, found by looking at its documents.
 
-    Images (``img``, ``svg``, ``picture``, ``canvas``) make the book visual as
+    Images (``img``, ``svg``, ``canvas``) make the book visual as
     well as textual; it is sufficient as text alone only if every image has a
     text alternative (``alt``; empty only for images marked decorative with
     ``role="presentation"``). The conformance claim is made only when the
     automated checks of :func:`wcag_problems` find nothing.
     """
     images = [element for document in documents for element in document.root.iter(
-        H + "img", H + "picture", H + "canvas", "{http://www.w3.org/2000/svg}svg")]
+        H + "img", H + "canvas", "{http://www.w3.org/2000/svg}svg")]
     described = all(has_alternative(image) for image in images)
-    headings = any(True for d in documents for _ in d.root.iter(*(H + f"h{n}" for n in range(1, 7))))
+    # Structural navigation means the text itself has headings; the title
+    # page's and colophon's own headings alone do not make it so.
+    headings = any(True for d in documents if d.landmark == "bodymatter"
+                   for _ in d.root.iter(*(H + f"h{n}" for n in range(1, 7))))
     modes = ("textual", "visual") if images else ("textual",)
     if not images:
         sufficient = ("textual",)
@@ -495,7 +497,7 @@ def wcag_problems(documents: list[Document]) -> list[str]:
         elif root.get("lang").lower() == "und":
             problems.append(f"{document.file}: the language is undetermined (und)")
         for element in root.iter():
-            if element.tag in (H + "img", H + "picture", H + "canvas") and not has_alternative(element):
+            if element.tag in (H + "img", H + "canvas") and not has_alternative(element):
                 problems.append(f"{document.file}: an image has no text alternative")
             if isinstance(element.tag, str) and re.fullmatch(rf"{re.escape(H)}h[1-6]", element.tag) \
                     and not clean("".join(element.itertext())):
@@ -524,34 +526,29 @@ def summary_sentence(images: list, described: bool, headings: bool, problems: li
 
 # -- the package --------------------------------------------------------------
 
-class XhtmlItem:
-    """Factory of ebooklib items that keep our XHTML bytes exactly as written.
+class KeptHtml(epub.EpubHtml):
+    """An XHTML content document whose bytes ebooklib writes exactly as given.
 
-    ebooklib's ``EpubHtml`` re-parses content with an HTML parser and
-    rebuilds the document, losing ``dir``, ``epub:type`` and the head; this
-    subclass returns the bytes unchanged.
+    ebooklib's own ``EpubHtml`` re-parses content with an HTML parser and
+    rebuilds the document, losing ``dir``, ``epub:type`` and the head.
     """
 
-    @staticmethod
-    def make(document: Document):
-        from ebooklib import epub
+    def get_content(self, default=None):
+        return self.content
 
-        class KeptHtml(epub.EpubHtml):
-            def get_content(self, default=None):
-                return self.content
 
-        item = KeptHtml(uid=document.file.removesuffix(".xhtml"), file_name=document.file,
-                        media_type="application/xhtml+xml", title=document.title)
-        item.content = document.serialise()
-        item.properties = list(document.properties)
-        return item
+def kept_item(document: Document) -> KeptHtml:
+    """The ebooklib item of a content document, with its manifest properties."""
+    item = KeptHtml(uid=document.file.removesuffix(".xhtml"), file_name=document.file,
+                    media_type="application/xhtml+xml", title=document.title)
+    item.content = document.serialise()
+    item.properties = list(document.properties)
+    return item
 
 
 def package(meta: BookMetadata, documents: list[Document], nav: Document, cover: bytes,
             toc: list[TocEntry], access: Accessibility, css: bytes, options: Options) -> bytes:
     """Assemble the book with ebooklib and return the raw zip it writes."""
-    from ebooklib import epub
-
     book = epub.EpubBook()
     book.set_identifier(meta.identifier)
     book.set_title(meta.title)
@@ -582,10 +579,10 @@ def package(meta: BookMetadata, documents: list[Document], nav: Document, cover:
     book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_image.id})
     style = epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=css)
     book.add_item(style)
-    items = [XhtmlItem.make(document) for document in documents]
+    items = [kept_item(document) for document in documents]
     for item in items:
         book.add_item(item)
-    nav_item = book.add_item(XhtmlItem.make(nav))
+    nav_item = book.add_item(kept_item(nav))
     ncx = epub.EpubNcx()
     ncx.media_type = "application/x-dtbncx+xml"
     book.add_item(ncx)
