@@ -129,14 +129,12 @@ def safe_name(name: str, archive: Path) -> str:
 
 def single_base(members: list[Member], archive: Path) -> str:
     """The one folder every member lies in (RFC 8493 §4.2), or refuse the archive."""
-    bases = {m.name.split("/")[0] for m in members}
-    if len(bases) != 1 or not any(m.name == next(iter(bases)) or "/" in m.name for m in members):
+    bases = sorted({m.name.split("/")[0] for m in members})
+    loose = [m.name for m in members if "/" not in m.name and not m.is_dir]
+    if len(bases) != 1 or loose:
         raise DepositError(f"does not unpack to a single bag folder (found: "
-                           f"{', '.join(sorted(bases)) or 'nothing'})", archive)
-    base = bases.pop()
-    if any(m.name == base and not m.is_dir for m in members):
-        raise DepositError(f"does not unpack to a single bag folder ({base} is a file)", archive)
-    return base
+                           f"{', '.join(bases) or 'nothing'})", archive)
+    return bases[0]
 
 
 def unpack(members: list[Member], scratch: Path, archive: Path) -> None:

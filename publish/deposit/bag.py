@@ -158,6 +158,7 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
     """Validate the TEI, PDF and EPUB now; refuse on the first failure; record each pass."""
     from publish.check import validate_file
 
+    in_bag = {path: bag_path for bag_path, path, _role, _media in inputs.payload()}
     events = []
     for kind, path, what in (("tei", inputs.tei, "TEI master against publish.rng (RELAX NG)"),
                              *((kind, getattr(inputs, kind), check)
@@ -170,19 +171,18 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
             raise DepositError(f"deposit refused: the {kind.upper()} failed validation: "
                                f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
                                path)
-        bag_path = dict((row[1], row[0]) for row in inputs.payload())[path]
         events.append(Event(
             kind="validation", when=options.build_date_iso, detail=f"Validation of the {what}.",
             outcome="pass", outcome_note="No problem was found.",
             tool=Tool("publish validate", __version__, library_versions(CHECK_LIBRARIES[kind])),
-            outcomes=(bag_path,)))
+            outcomes=(in_bag[path],)))
     return events
 
 
 def rendering_events(inputs: Inputs, tei: etree._ElementTree) -> list[Event]:
     """One ``creation`` event per edition, dated as the edition dates itself."""
     build_date = first_text(tei, "//tei:publicationStmt/tei:date/@when") or ""
-    paths = {row[1]: row[0] for row in inputs.payload()}
+    paths = {path: bag_path for bag_path, path, _role, _media in inputs.payload()}
     events = []
     for kind, media_type, library, _check in EDITIONS:
         path = getattr(inputs, kind)
