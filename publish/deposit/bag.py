@@ -168,8 +168,8 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
         except ImportError as error:
             raise DepositError(f"deposit refused: cannot check the {kind.upper()} ({error})", path) from None
         if problems:
-            raise DepositError(f"deposit refused: the {kind.upper()} failed validation: "
-                               f"{problems[0]}" + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise DepositError(f"deposit refused: the {kind.upper()} failed validation: {problems[0]}{more}",
                                path)
         events.append(Event(
             kind="validation", when=options.build_date_iso, detail=f"Validation of the {what}.",
