@@ -102,6 +102,12 @@ def shorten(title: str) -> str:
 
 # -- rendering ---------------------------------------------------------------
 
+def warm_up(templates: Path) -> None:
+    """Pay WeasyPrint's import once per worker process (called by :mod:`publish.workers`)."""
+    import weasyprint  # noqa: F401  cairo-free, but pulls in Pango, HarfBuzz and fontTools
+
+
+
 def render_pdf(tei_path: Path, out: Path, options: Options) -> None:
     """Render the TEI master ``tei_path`` to the PDF/A-3 edition ``out``, atomically."""
     atomic_write(Path(out), pdf_bytes(Path(tei_path), options))
