@@ -129,7 +129,7 @@ def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
         date=(xpath(root, bibl + "tei:date/@when") or [None])[0],
         publisher=clean(first_text(root, header + "tei:publicationStmt/tei:publisher")) or None,
         rights=clean(first_text(root, header + "tei:publicationStmt/tei:availability")),
-        creators=tuple(clean(a) for a in xpath(root, header + "tei:titleStmt/tei:author/text()")),
+        creators=tuple(clean("".join(a.itertext())) for a in xpath(root, header + "tei:titleStmt/tei:author")),
         sources=tuple(s for s in sources if s),
     )
 

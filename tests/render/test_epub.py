@@ -141,6 +141,7 @@ def test_metadata_agrees_with_the_tei_header(books, name):
     assert package.xpath(f"//dc:identifier[@id='{unique}']", namespaces=NS)[0].text == urn
     assert dc(package, "title") == [first_text(tei, header + "tei:titleStmt/tei:title")]
     assert dc(package, "language") == [tei.get(XML_LANG)]
+    assert dc(package, "creator") == [words(a) for a in xpath(tei, header + "tei:titleStmt/tei:author/text()")]
     assert dc(package, "date") == xpath(tei, header + "tei:sourceDesc/tei:bibl/tei:date/@when")
     publisher = first_text(tei, header + "tei:publicationStmt/tei:publisher")
     assert dc(package, "publisher") == ([publisher] if publisher else [])
