@@ -287,8 +287,13 @@ def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
         title_lines = wrap(meta.title, usable / size)
         if len(title_lines) * size * 1.3 <= height * 0.55:
             break
+    # A title too long even at the smallest size is cut with an ellipsis;
+    # the text alternative still gives it whole.
+    fitting = int(height * 0.55 // (size * 1.3))
+    if len(title_lines) > fitting:
+        title_lines = title_lines[:fitting - 1] + [title_lines[fitting - 1] + " …"]
     small = 44
-    publisher_lines = wrap(meta.publisher or "", usable / small)
+    publisher_lines = wrap(meta.publisher or "", usable / small)[:3]
     top = 300 + size
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
                                      autoescape=True, keep_trailing_newline=True,

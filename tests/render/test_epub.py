@@ -9,6 +9,8 @@ with the TEI (EPUB 3.3 §4 OCF, §5 package document, §6 content documents).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,11 +18,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from publish.cli import main
 from publish.errors import InvalidTEIError, PublishError
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES, Options
-from publish.render.epub import (H, XML_LANG, Document, accessibility, new_document, render_epub,
-                                 text_width, wrap, BookMetadata)
+from publish.render.epub import (H, XML_LANG, BookMetadata, Document, accessibility, cover_svg,
+                                 new_document, render_epub, text_width, wrap)
 from publish.render.epubcheck import run_epubcheck
 from publish.tei import first_text, parse_file, serialise, xpath
 
@@ -346,3 +349,35 @@ def test_wrap_breaks_latin_at_spaces_and_cjk_anywhere():
     chinese = wrap("河边的春天：图书馆旧报纸整理记", 5)
     assert "".join(chinese) == "河边的春天：图书馆旧报纸整理记"
     assert all(text_width(line) <= 5 for line in chinese)
+
+
+def test_a_very_long_title_stays_above_the_date_and_publisher():
+    title = "A very long title that goes on " * 60
+    meta = dataclasses.replace(META, title=title.strip(), date="1901", publisher="An archive")
+    svg = etree.fromstring(cover_svg(meta, TEMPLATES))
+    texts = list(svg.iter("{http://www.w3.org/2000/svg}text"))
+    title_lines = [t for t in texts if t.get("font-weight") == "bold"]
+    assert title_lines[-1].text.endswith("…")
+    assert [t.text for t in texts[len(title_lines):]] == ["1901", "An archive"]
+    positions = [float(t.get("y")) for t in texts]
+    assert positions == sorted(positions) and positions[-1] < 1800
+    assert svg.findtext("{http://www.w3.org/2000/svg}title").startswith(title.strip())
+
+
+def test_the_cli_renders_an_epub_and_names_a_bad_input(books, tmp_path, capsys):
+    out = tmp_path / "cli.epub"
+    assert main(["epub", str(books["sample"][0]), "-o", str(out)]) == 0
+    assert zipfile.is_zipfile(out)
+    assert main(["epub", str(tmp_path / "missing.xml"), "-o", str(tmp_path / "no.epub")]) == 65
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("publish: error:") and "missing.xml" in error and "\n" not in error
+    assert not (tmp_path / "no.epub").exists()
+
+
+def test_the_reading_css_has_no_pixel_sizes_and_no_forced_colours():
+    css = (TEMPLATES / "epub.css").read_text(encoding="utf-8")
+    rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.search(r"\d\s*px", rules)
+    assert set(re.findall(r"(?<![-\w])(?:color|background(?:-color)?)\s*:\s*([^;]+)", rules)) <= set()
+    for language in ("zh", "ja", "ar", "he"):
+        assert f":lang({language})" in rules
