@@ -59,5 +59,11 @@ validate: build
 deposit: build
 	$(BIN)/publish deposit --archive
 
+# The benchmark (not a test): throughput against plain tools, no-op rebuild,
+# a large document; see bench/run.py. Output in bench/out/ (git-ignored).
+bench: $(STAMP)
+	$(BIN)/python -c "import pypandoc" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf dist/tei dist/pdf dist/epub dist/deposit dist/manifest.json .pytest_cache
