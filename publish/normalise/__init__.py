@@ -16,7 +16,8 @@ from lxml import etree
 from publish.errors import InputError, UnsupportedFormatError
 from publish.log import LOGGER
 from publish.metadata import Metadata, load_sidecar, sidecar_path
-from publish.normalise import text
+from publish.normalise import docx, html, markdown, tei, text
+from publish.normalise.safezip import looks_like_zip
 from publish.normalise.base import Normalised, Source
 from publish.options import Options
 from publish.tei import NSMAP, T, xml
@@ -27,9 +28,21 @@ def _is_text(data: bytes) -> bool:
     return b"\x00" not in data[:4096] or data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
+def _is_markup(data: bytes) -> bool:
+    """Text whose first non-space character (after a BOM) is ``<``: XML or HTML."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = data[2:4096].replace(b"\x00", b"").lstrip()
+    return _is_text(data) and head.startswith(b"<")
+
+
 NORMALISERS = (
-    # name      module  suffixes                 sniff
-    ("text",    text,   (".txt", ".text"),       _is_text),
+    # name        module    suffixes                                    sniff
+    ("text",      text,     (".txt", ".text"),                          _is_text),
+    ("markdown",  markdown, (".md", ".markdown", ".mdown", ".mkd"),     _is_text),
+    ("html",      html,     (".html", ".htm", ".xhtml", ".html5"),      _is_text),
+    ("docx",      docx,     (".docx",),                                 looks_like_zip),
+    ("tei",       tei,      (".xml", ".tei"),                           _is_markup),
 )
 
 
@@ -66,6 +79,16 @@ def read_source(path: Path) -> Source:
 
 def normalise_source(source: Source, options: Options) -> etree._ElementTree:
     """Normalise a source into a complete, schema-valid TEI document."""
+    return normalise_with_assets(source, options)[0]
+
+
+def normalise_with_assets(source: Source, options: Options
+                          ) -> tuple[etree._ElementTree, tuple[tuple[str, bytes], ...]]:
+    """The TEI document and its assets ``(name, bytes)``: images its ``graphic/@url`` names.
+
+    ``graphic/@url`` is ``<id>_assets/<name>``, relative to the TEI file, so the
+    assets go in that folder beside it (:func:`write_assets`).
+    """
     from publish.tei.validate import check_publish_schema
 
     module = normaliser_for(source.path, source.data)
@@ -83,7 +106,20 @@ def normalise_source(source: Source, options: Options) -> etree._ElementTree:
     tree = root.getroottree()
     check_publish_schema(tree, source.path)
     LOGGER.info("%s: normalised with the %s normaliser", source.path, module.NAME)
-    return tree
+    return tree, result.assets
+
+
+def asset_folder(tei_path: Path, identifier: str) -> Path:
+    """Where a TEI file's assets go: ``<id>_assets/`` beside it (see :class:`structure.Assets`)."""
+    return Path(tei_path).parent / f"{identifier}_assets"
+
+
+def write_assets(tei_path: Path, identifier: str, assets) -> None:
+    """Write each asset atomically into the asset folder beside ``tei_path``."""
+    from publish.fileio import atomic_write
+
+    for name, data in assets:
+        atomic_write(asset_folder(tei_path, identifier) / name, data)
 
 
 def normalise_file(path: Path, options: Options) -> etree._ElementTree:
