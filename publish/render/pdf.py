@@ -35,13 +35,13 @@ import pydyf
 from lxml import etree
 
 from publish import __version__
-from publish.errors import RenderError
+from publish.errors import InputError, InvalidTEIError, PublishError, RenderError
 from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.options import Options
 from publish.render.fetcher import SafeFetcher, asset_folder
 from publish.render.xhtml import XHTML_NS, to_xhtml
-from publish.tei import first_text, parse_bytes, xpath
+from publish.tei import first_text, parse_bytes, tag, xpath
 
 #: ISO 19005-3 part and conformance level; see the README for why "a".
 PDF_VARIANT = "pdf/a-3a"
@@ -104,7 +104,7 @@ def shorten(title: str) -> str:
 
 def warm_up(templates: Path) -> None:
     """Pay WeasyPrint's import once per worker process (called by :mod:`publish.workers`)."""
-    import weasyprint  # noqa: F401  cairo-free, but pulls in Pango, HarfBuzz and fontTools
+    import weasyprint  # noqa: F401  loads Pango (through cffi), HarfBuzz and fontTools
 
 
 
@@ -121,8 +121,10 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
     try:
         tei_data = tei_path.read_bytes()
     except OSError as err:
-        raise RenderError(f"cannot read the TEI master: {err.strerror}", tei_path) from None
+        raise InputError(f"cannot read the TEI master: {err.strerror}", tei_path) from None
     tei = parse_bytes(tei_data, tei_path)
+    if tei.getroot().tag != tag("TEI"):
+        raise InvalidTEIError(f"not a TEI document: the root element is {tei.getroot().tag}", tei_path)
     edition = Edition.from_tei(tei)
     html = html_text(to_xhtml(tei, options.templates, "pdf", STYLESHEET), edition)
     fetcher = SafeFetcher((options.templates, asset_folder(tei_path)), document=str(tei_path))
@@ -135,7 +137,7 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
                                    url_fetcher=fetcher).render()
         return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
                                   finisher=Finisher(edition, tei_path, options))
-    except RenderError:
+    except PublishError:
         raise
     except Exception as err:  # WeasyPrint or pydyf failed: one line, the document named
         raise RenderError(f"WeasyPrint failed: {type(err).__name__}: {err}", tei_path) from err

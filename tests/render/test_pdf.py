@@ -322,6 +322,16 @@ def test_not_well_formed_tei_is_an_input_error(tmp_path, options):
     assert str(tei) in raised.value.one_line()
 
 
+def test_xml_that_is_not_tei_is_refused(tmp_path, options):
+    from publish.errors import InvalidTEIError
+
+    other = tmp_path / "other.xml"
+    other.write_bytes(b"<html xmlns='http://www.w3.org/1999/xhtml'/>")
+    with pytest.raises(InvalidTEIError) as raised:
+        render_pdf(other, tmp_path / "other.pdf", options)
+    assert "not a TEI document" in raised.value.one_line() and not (tmp_path / "other.pdf").exists()
+
+
 # -- small parts ----------------------------------------------------------------
 
 def test_short_title_is_cut_at_a_word():
