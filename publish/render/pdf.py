@@ -26,8 +26,8 @@ before anything is written, so the file is written once, atomically.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.options import Options
 from publish.render.fetcher import SafeFetcher, asset_folder
-from publish.render.xhtml import XHTML_NS, to_xhtml
+from publish.render.xhtml import to_xhtml
 from publish.tei import first_text, parse_bytes, tag, xpath
 
 #: ISO 19005-3 part and conformance level; see the README for why "a".
@@ -107,7 +107,6 @@ def warm_up(templates: Path) -> None:
     import weasyprint  # noqa: F401  loads Pango (through cffi), HarfBuzz and fontTools
 
 
-
 def render_pdf(tei_path: Path, out: Path, options: Options) -> None:
     """Render the TEI master ``tei_path`` to the PDF/A-3 edition ``out``, atomically."""
     atomic_write(Path(out), pdf_bytes(Path(tei_path), options))
@@ -149,7 +148,7 @@ def html_text(xhtml: etree._ElementTree, edition: Edition) -> str:
     WeasyPrint parses HTML, where ``<p/>`` would open an element, so the tree
     is serialised with the HTML method after dropping the XHTML namespace.
     """
-    root = etree.fromstring(etree.tostring(xhtml))
+    root = copy.deepcopy(xhtml.getroot())
     for element in root.iter():
         if isinstance(element.tag, str):
             element.tag = etree.QName(element).localname

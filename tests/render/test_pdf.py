@@ -11,8 +11,10 @@ ISO 16684-1 (XMP).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -222,10 +224,14 @@ def test_outline_comes_from_the_headings(editions):
     assert titles == [Edition.from_tei(parse_file(tei)).title, "Colophon"]
 
 
-def test_reproducible_bytes(editions, tmp_path):
+def test_reproducible_bytes_across_processes(editions, tmp_path):
+    """``publish pdf`` in a fresh process, other hash seed, same SOURCE_DATE_EPOCH: same bytes."""
     tei, pdf = editions["sample"]
     again = tmp_path / "again.pdf"
-    render_pdf(tei, again, options())
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), "PYTHONHASHSEED": "4242"}
+    result = subprocess.run([sys.executable, "-m", "publish", "pdf", str(tei), "-o", str(again)],
+                            env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
     assert again.read_bytes() == pdf.read_bytes()
 
 
