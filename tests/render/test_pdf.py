@@ -179,6 +179,16 @@ def test_metadata_agrees_with_the_tei_header_and_info(editions):
         assert "dc:creator" not in meta and "/Author" not in document.docinfo  # no author recorded
 
 
+def test_authors_and_language_reach_xmp_and_info(editions):
+    _tei, pdf = editions["zh"]
+    with pikepdf.open(pdf) as document:
+        meta = document.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        assert meta["dc:creator"] == ["测试编者"] == [str(document.docinfo.Author)]
+        assert meta["dc:title"] == str(document.docinfo.Title) == "论语与档案：中文排版测试"
+        assert meta["dc:language"] == {"zh"} and str(document.Root.Lang) == "zh"
+        assert meta["dc:rights"] == "CC0 1.0: written for the publish test suite."
+
+
 def test_sample_is_tagged_with_language_and_artifacts(editions):
     _tei, pdf = editions["sample"]
     with pikepdf.open(pdf) as document:
