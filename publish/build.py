@@ -336,6 +336,11 @@ def store(rendered, current: dict, entries: dict, dist: Path, changes: dict) -> 
         try:
             written = {}
             for kind, data in rendered.files.items():
+                if kind.startswith("asset:"):  # an image beside the TEI: dist/tei/<id>_assets/
+                    from publish.normalise import asset_folder
+                    atomic_write(asset_folder(output_path(dist, "tei", identifier), identifier)
+                                 / kind.removeprefix("asset:"), data)
+                    continue
                 atomic_write(output_path(dist, kind, identifier), data)
                 written[kind] = hashlib.sha256(data).hexdigest()
         except OSError as error:

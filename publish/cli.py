@@ -33,14 +33,19 @@ def add_normalise(parser: argparse.ArgumentParser) -> None:
 
 def run_normalise(args: argparse.Namespace, options: Options) -> int:
     from publish.fileio import atomic_write
-    from publish.normalise import normalise_file
+    from publish.normalise import normalise_with_assets, read_source, write_assets
     from publish.tei import serialise
 
-    data = serialise(normalise_file(args.source, options))
+    tree, assets = normalise_with_assets(read_source(args.source), options)
+    data = serialise(tree)
     if args.output == Path("-"):
+        if assets:
+            LOGGER.warning("%s: %d image(s) not written: with -o - there is no asset folder",
+                           args.source, len(assets))
         sys.stdout.buffer.write(data)
         return 0
     output = args.output or DIST / "tei" / f"{args.source.stem}.xml"
+    write_assets(output, args.source.stem, assets)
     atomic_write(output, data)
     LOGGER.info("wrote %s", output)
     return 0

@@ -40,6 +40,8 @@ from publish.options import Options
 #: How often a document may be in flight when its worker dies before it fails
 #: (the default of Dask's ``distributed.scheduler.allowed-failures``).
 ALLOWED_FAILURES = 3
+#: Output keys of a document's assets (images): ``asset:<name>`` → ``dist/tei/<id>_assets/<name>``.
+ASSET_PREFIX = "asset:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,15 +108,18 @@ def render_job(job: Job, options: Options) -> Rendered:
 def produce(job: Job, options: Options, scratch: Path) -> dict[str, bytes]:
     """Normalise and render in ``scratch``, laid out like ``dist/``; return the bytes."""
     from publish.build import output_path
-    from publish.normalise import normalise_file
+    from publish.normalise import normalise_with_assets, read_source, write_assets
     from publish.tei import serialise
 
     seed = materialise_seed(job.files, scratch / "seeds") if job.files else job.seed
-    tei = serialise(normalise_file(seed, options))
+    tree, assets = normalise_with_assets(read_source(seed), options)
+    tei = serialise(tree)
     tei_path = output_path(scratch, "tei", job.identifier)
     tei_path.parent.mkdir(parents=True)
     tei_path.write_bytes(tei)
+    write_assets(tei_path, job.identifier, assets)  # images beside the TEI, for the renderers
     files = {"tei": tei}
+    files.update({f"{ASSET_PREFIX}{name}": data for name, data in assets})
     for kind in job.outputs:
         if kind != "tei":
             out = output_path(scratch, kind, job.identifier)

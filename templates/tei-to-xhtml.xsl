@@ -37,6 +37,9 @@
         <section id="text" class="text" epub:type="bodymatter chapter" role="doc-chapter"
                  aria-label="{$title}">
           <xsl:apply-templates select="/tei:TEI/tei:text/tei:body"/>
+          <xsl:if test="$target = 'epub'">
+            <xsl:apply-templates select="/tei:TEI/tei:text//tei:note" mode="aside"/>
+          </xsl:if>
         </section>
         <xsl:call-template name="colophon"/>
       </body>
@@ -121,6 +124,150 @@
       <xsl:attribute name="xml:lang"><xsl:value-of select="@xml:lang"/></xsl:attribute>
     </xsl:if>
   </xsl:template>
+
+  <!-- structures from issue 5: lists, tables, figures, notes, quotations, verse, phrases.
+       HTML Living Standard content models; EPUB 3.3 §6.1 (XHTML content documents);
+       EPUB 3 Structural Semantics (noteref, footnote) with DPUB-ARIA roles; WeasyPrint's
+       CSS GCPM footnotes (float: footnote) for the PDF. -->
+  <xsl:template match="tei:p[tei:list | tei:table | tei:figure | tei:quote | tei:lg]">
+    <!-- HTML's p holds only phrasing content: a paragraph holding a list is a div. -->
+    <div class="p"><xsl:call-template name="id"/><xsl:apply-templates/></div>
+  </xsl:template>
+  <xsl:template match="tei:ab[@type = 'pre']"><pre><xsl:call-template name="id"/><xsl:apply-templates/></pre></xsl:template>
+  <xsl:template match="tei:ab[@type = 'heading']"><p class="heading"><xsl:call-template name="id"/><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="tei:ab[@type and @type != 'pre' and @type != 'heading']">
+    <p class="{@type}"><xsl:call-template name="id"/><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="tei:hi">
+    <xsl:variable name="name">
+      <xsl:choose>
+        <xsl:when test="@rend = 'italic'">i</xsl:when>
+        <xsl:when test="@rend = 'bold'">b</xsl:when>
+        <xsl:when test="@rend = 'underline'">u</xsl:when>
+        <xsl:when test="@rend = 'strikethrough'">s</xsl:when>
+        <xsl:when test="@rend = 'superscript'">sup</xsl:when>
+        <xsl:when test="@rend = 'subscript'">sub</xsl:when>
+        <xsl:when test="@rend = 'code'">code</xsl:when>
+        <xsl:otherwise>span</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$name}">
+      <xsl:if test="$name = 'span'"><xsl:attribute name="class">hi <xsl:value-of select="translate(@rend, '#', '')"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="id"/><xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+  <xsl:template match="tei:code"><code><xsl:value-of select="."/></code></xsl:template>
+  <xsl:template match="tei:foreign"><span class="foreign"><xsl:call-template name="id"/><xsl:apply-templates/></span></xsl:template>
+  <xsl:template match="tei:ref[@target]"><a href="{@target}"><xsl:call-template name="id"/><xsl:apply-templates/></a></xsl:template>
+  <xsl:template match="tei:ref"><span class="ref"><xsl:apply-templates/></span></xsl:template>
+  <xsl:template match="tei:milestone[@unit = 'section' or @rend = 'rule']"><hr class="milestone"/></xsl:template>
+  <xsl:template match="tei:milestone"/>
+
+  <!-- Quotations: a block quotation, or a quotation inside a sentence. -->
+  <xsl:template match="tei:quote">
+    <blockquote><xsl:call-template name="id"/><xsl:apply-templates/></blockquote>
+  </xsl:template>
+  <xsl:template match="tei:quote[parent::tei:p or parent::tei:head or parent::tei:hi or parent::tei:q
+                       or parent::tei:ref or parent::tei:l or parent::tei:label or parent::tei:ab
+                       or parent::tei:foreign or parent::tei:quote[not(tei:p | tei:ab | tei:lg)]]
+                       [not(tei:p | tei:ab | tei:lg | tei:list | tei:table | tei:figure)]">
+    <q class="quote"><xsl:call-template name="id"/><xsl:apply-templates/></q>
+  </xsl:template>
+  <xsl:template match="tei:lg"><div class="lg"><xsl:call-template name="id"/><xsl:apply-templates/></div></xsl:template>
+  <xsl:template match="tei:lg/tei:head"><p class="lg-head"><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="tei:l"><div class="l"><xsl:call-template name="id"/><xsl:apply-templates/></div></xsl:template>
+
+  <!-- Lists: ordered, unordered, and gloss lists as description lists. -->
+  <xsl:template match="tei:list">
+    <xsl:apply-templates select="tei:head" mode="caption"/>
+    <xsl:variable name="name">
+      <xsl:choose>
+        <xsl:when test="@type = 'ordered'">ol</xsl:when>
+        <xsl:otherwise>ul</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$name}"><xsl:call-template name="id"/><xsl:apply-templates select="tei:item"/></xsl:element>
+  </xsl:template>
+  <xsl:template match="tei:list[@type = 'gloss']">
+    <xsl:apply-templates select="tei:head" mode="caption"/>
+    <dl><xsl:call-template name="id"/><xsl:apply-templates select="tei:label | tei:item"/></dl>
+  </xsl:template>
+  <xsl:template match="tei:list/tei:head" mode="caption"><p class="list-head"><xsl:apply-templates/></p></xsl:template>
+  <xsl:template match="tei:item"><li><xsl:call-template name="id"/><xsl:apply-templates/></li></xsl:template>
+  <xsl:template match="tei:list[@type = 'gloss']/tei:item"><dd><xsl:call-template name="id"/><xsl:apply-templates/></dd></xsl:template>
+  <xsl:template match="tei:list[@type = 'gloss']/tei:label"><dt><xsl:call-template name="id"/><xsl:apply-templates/></dt></xsl:template>
+
+  <!-- Tables: leading label rows are the head (repeated on each PDF page), th with scope. -->
+  <xsl:template match="tei:table">
+    <xsl:variable name="head-rows" select="tei:row[@role = 'label'][not(preceding-sibling::tei:row[not(@role = 'label')])]"/>
+    <table><xsl:call-template name="id"/>
+      <xsl:if test="tei:head"><caption><xsl:apply-templates select="tei:head/node()"/></caption></xsl:if>
+      <xsl:if test="$head-rows"><thead><xsl:apply-templates select="$head-rows"/></thead></xsl:if>
+      <tbody><xsl:apply-templates select="tei:row[count(. | $head-rows) != count($head-rows)]"/></tbody>
+    </table>
+  </xsl:template>
+  <xsl:template match="tei:row"><tr><xsl:call-template name="id"/><xsl:apply-templates select="tei:cell"/></tr></xsl:template>
+  <xsl:template match="tei:cell">
+    <xsl:variable name="header-row" select="../@role = 'label'"/>
+    <xsl:element name="{substring('tdth', 1 + 2 * number($header-row or @role = 'label'), 2)}">
+      <xsl:call-template name="id"/>
+      <xsl:if test="$header-row"><xsl:attribute name="scope">col</xsl:attribute></xsl:if>
+      <xsl:if test="not($header-row) and @role = 'label'"><xsl:attribute name="scope">row</xsl:attribute></xsl:if>
+      <xsl:if test="@cols"><xsl:attribute name="colspan"><xsl:value-of select="@cols"/></xsl:attribute></xsl:if>
+      <xsl:if test="@rows"><xsl:attribute name="rowspan"><xsl:value-of select="@rows"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- Figures: the image with its alt text (figDesc), the caption (head) below. -->
+  <xsl:template match="tei:figure">
+    <figure><xsl:call-template name="id"/>
+      <xsl:apply-templates select="tei:graphic"/>
+      <xsl:apply-templates select="tei:p"/>
+      <xsl:if test="tei:head"><figcaption><xsl:apply-templates select="tei:head/node()"/></figcaption></xsl:if>
+    </figure>
+  </xsl:template>
+  <xsl:template match="tei:graphic">
+    <img src="{@url}" alt="{normalize-space(../tei:figDesc)}"/>
+  </xsl:template>
+  <xsl:template match="tei:figDesc"/>
+
+  <!-- Notes. PDF: the note stays where it is referred to and floats to the foot of
+       the page (float: footnote; WeasyPrint draws the call and the marker).
+       EPUB: a noteref link there, the note an aside at the end of the text. -->
+  <xsl:template match="tei:note">
+    <xsl:variable name="number" select="count(preceding::tei:note[ancestor::tei:text]) + 1"/>
+    <xsl:choose>
+      <xsl:when test="$target = 'epub'">
+        <a class="noteref" epub:type="noteref" role="doc-noteref" href="#{@xml:id}" id="ref-{@xml:id}"><sup><xsl:value-of select="$number"/></sup></a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="footnote"><xsl:call-template name="id"/><xsl:apply-templates mode="footnote"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="tei:note" mode="aside">
+    <xsl:variable name="number" select="count(preceding::tei:note[ancestor::tei:text]) + 1"/>
+    <aside class="footnote" epub:type="footnote" role="doc-footnote" id="{@xml:id}">
+      <xsl:choose>
+        <xsl:when test="tei:p | tei:ab | tei:lg | tei:list | tei:table | tei:quote[tei:p] | tei:figure">
+          <xsl:apply-templates/>
+        </xsl:when>
+        <xsl:otherwise><p><xsl:apply-templates/></p></xsl:otherwise>
+      </xsl:choose>
+      <p class="backlink"><a href="#ref-{@xml:id}" role="doc-backlink">↑ <xsl:value-of select="$number"/></a></p>
+    </aside>
+  </xsl:template>
+  <!-- In a PDF footnote, blocks become spans: the note sits inside a paragraph. -->
+  <xsl:template match="tei:p | tei:ab | tei:lg | tei:l | tei:item | tei:label | tei:quote" mode="footnote">
+    <span class="{local-name()}"><xsl:apply-templates mode="footnote"/></span>
+  </xsl:template>
+  <xsl:template match="tei:list | tei:table | tei:row | tei:cell | tei:figure | tei:head" mode="footnote">
+    <span class="{local-name()}"><xsl:apply-templates mode="footnote"/><xsl:text> </xsl:text></span>
+  </xsl:template>
+  <xsl:template match="tei:figDesc | tei:graphic" mode="footnote"/>
+  <xsl:template match="*" mode="footnote"><xsl:apply-templates select="."/></xsl:template>
 
   <!-- Anything unknown: keep its text rather than lose it. -->
   <xsl:template match="tei:*"><span class="tei-{local-name()}"><xsl:apply-templates/></span></xsl:template>

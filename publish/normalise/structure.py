@@ -26,7 +26,7 @@ from publish.log import LOGGER
 from publish.tei import T, localname, xml, xpath
 
 #: Chunks: only where blocks go.
-BLOCKS = {"p", "ab", "lg", "div", "head"}
+BLOCKS = {"p", "ab", "lg", "l", "div", "head"}
 #: Inter-level elements: as blocks between chunks, or inside phrases.
 DUAL = {"list", "table", "figure", "note", "quote", "milestone"}
 #: Containers whose content is plain phrases without inter-level elements.
