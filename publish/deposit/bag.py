@@ -17,6 +17,7 @@ none. What bagit-python leaves to chance is fixed, because the same inputs and
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import hashlib
@@ -364,10 +365,15 @@ def fix_modes(folder: Path) -> None:
 
 
 def replace_folder(new: Path, final: Path) -> None:
-    """Move ``new`` to ``final``; an old bag there is moved aside and removed after.
+    """Move ``new`` to ``final``, so that ``final`` is always a whole bag, old or new.
 
-    At every moment ``final`` is the whole old bag, nothing, or the whole new bag.
+    An existing bag is swapped with the new one in one step where the system
+    can (Linux ``renameat2`` with ``RENAME_EXCHANGE``); elsewhere it is moved
+    aside first, so ``final`` is for a moment absent but never half a bag.
     """
+    if final.exists() and exchange(new, final):
+        remove_tree(new)  # it now holds the old bag
+        return
     aside = None
     if final.exists():
         aside = final.with_name(f".{final.name}.old-{uuid.uuid4().hex}")
@@ -381,6 +387,15 @@ def replace_folder(new: Path, final: Path) -> None:
                            final) from None
     if aside is not None:
         remove_tree(aside)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
 
 
 def sha256_file(path: Path) -> str:
