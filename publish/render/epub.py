@@ -90,6 +90,7 @@ class BookMetadata:
     identifier: str
     title: str
     language: str
+    local_id: str
     date: str | None
     publisher: str | None
     rights: str
@@ -125,6 +126,7 @@ def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
     return BookMetadata(
         identifier=identifier,
         title=title,
+        local_id=clean(first_text(root, header + "tei:publicationStmt/tei:idno[@type='local']")),
         language=root.get(XML_LANG) or "und",
         date=(xpath(root, bibl + "tei:date/@when") or [None])[0],
         publisher=clean(first_text(root, header + "tei:publicationStmt/tei:publisher")) or None,
@@ -529,6 +531,68 @@ def summary_sentence(images: list, described: bool, headings: bool, problems: li
     return sentence
 
 
+# -- images -------------------------------------------------------------------
+
+#: EPUB 3.3 core media types for images (§3.2), by their first bytes.
+IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """A publication resource other than a content document: its path, bytes and type."""
+
+    href: str
+    data: bytes
+    media_type: str
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The core media type of an image, from its bytes; ``None`` if it is not one."""
+    for signature, media_type in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if re.match(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", data[:2048], re.S):
+        return "image/svg+xml"
+    return None
+
+
+def document_images(documents: list[Document], tei_path: Path, meta: BookMetadata) -> list[Resource]:
+    """The images the documents show, read from the TEI's asset folder ``<id>_assets/``.
+
+    Only files inside that folder are taken (no absolute paths, no ``..``, no
+    URLs: nothing is fetched); the image keeps its relative path inside the
+    EPUB, so the ``src`` stays right.
+    """
+    folder = (tei_path.parent / f"{meta.local_id}_assets").resolve()
+    found: dict[str, Resource] = {}
+    for document in documents:
+        for image in document.root.iter(H + "img"):
+            href = image.get("src", "")
+            if href == COVER_IMAGE or href in found:
+                continue
+            path = (tei_path.parent / href).resolve()
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("/") \
+                    or not path.is_relative_to(folder):
+                raise RenderError(f"image {href!r} is not in the asset folder {folder.name}/")
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise RenderError(f"cannot read image {href}: {error.strerror}") from None
+            media_type = image_media_type(data)
+            if media_type is None:
+                raise RenderError(f"image {href} is not PNG, JPEG, GIF, WebP or SVG "
+                                  "(the EPUB 3.3 core image types)")
+            found[href] = Resource(href, data, media_type)
+    return [found[href] for href in sorted(found)]
+
+
 # -- the package --------------------------------------------------------------
 
 class KeptHtml(epub.EpubHtml):
@@ -552,7 +616,8 @@ def kept_item(document: Document) -> KeptHtml:
 
 
 def package(meta: BookMetadata, documents: list[Document], nav: Document, cover: bytes,
-            toc: list[TocEntry], access: Accessibility, css: bytes, options: Options) -> bytes:
+            images: list[Resource], toc: list[TocEntry], access: Accessibility, css: bytes,
+            options: Options) -> bytes:
     """Assemble the book with ebooklib and return the raw zip it writes."""
     book = epub.EpubBook()
     book.set_identifier(meta.identifier)
@@ -584,6 +649,9 @@ def package(meta: BookMetadata, documents: list[Document], nav: Document, cover:
     book.add_metadata(None, "meta", "", {"name": "cover", "content": cover_image.id})
     style = epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=css)
     book.add_item(style)
+    for number, image in enumerate(images, 1):
+        book.add_item(epub.EpubImage(uid=f"image-{number}", file_name=image.href,
+                                     media_type=image.media_type, content=image.data))
     items = [kept_item(document) for document in documents]
     for item in items:
         book.add_item(item)
@@ -657,7 +725,9 @@ def epub_bytes(tei: etree._ElementTree, tei_path: Path, options: Options) -> byt
         css = (Path(options.templates) / CSS_FILE).read_bytes()
     except OSError as error:
         raise RenderError(f"cannot read the stylesheet {CSS_FILE}: {error.strerror}") from None
-    raw = package(meta, documents, nav, cover_svg(meta, Path(options.templates)), toc, access, css, options)
+    images = document_images(documents, tei_path, meta)
+    raw = package(meta, documents, nav, cover_svg(meta, Path(options.templates)), images, toc, access,
+                  css, options)
     return reproducible_zip(raw, options.source_date_epoch)
 
 

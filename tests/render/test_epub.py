@@ -187,7 +187,7 @@ def test_accessibility_metadata_of_the_sample(books):
     assert metas(package, "a11y:certifiedBy") == ["publish (automated evaluation)"]
 
 
-META = BookMetadata("urn:uuid:00000000-0000-0000-0000-000000000000", "T", "en", None, None,
+META = BookMetadata("urn:uuid:00000000-0000-0000-0000-000000000000", "T", "en", "t", None, None,
                     "", (), ())
 
 
@@ -381,3 +381,71 @@ def test_the_reading_css_has_no_pixel_sizes_and_no_forced_colours():
     assert set(re.findall(r"(?<![-\w])(?:color|background(?:-color)?)\s*:\s*([^;]+)", rules)) <= set()
     for language in ("zh", "ja", "ar", "he"):
         assert f":lang({language})" in rules
+
+
+# -- images from the asset folder ----------------------------------------------
+
+def tiny_png() -> bytes:
+    """A real 1×1 red PNG (ISO/IEC 15948), made here."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+def tei_with_figure(folder: Path, description: str | None) -> Path:
+    """The sample's TEI with a figure whose image is in the asset folder."""
+    from publish.tei import T
+
+    tree = normalise_file(SAMPLE, Options(source_date_epoch=EPOCH))
+    identifier = SAMPLE.stem
+    (folder / f"{identifier}_assets").mkdir(exist_ok=True)
+    (folder / f"{identifier}_assets" / "img-red.png").write_bytes(tiny_png())
+    figure = T.figure(T.head("A red square"), T.graphic(url=f"{identifier}_assets/img-red.png",
+                                                        mimeType="image/png"))
+    if description:
+        figure.append(T.figDesc(description))
+    xpath(tree.getroot(), "//tei:body")[0].append(figure)
+    path = folder / f"{identifier}.xml"
+    path.write_bytes(serialise(tree))
+    return path
+
+
+@pytest.mark.slow
+def test_an_image_is_packaged_and_described(tmp_path):
+    tei = tei_with_figure(tmp_path, "A small red square.")
+    out = tmp_path / "figure.epub"
+    render_epub(tei, out, Options(source_date_epoch=EPOCH))
+    package = opf(out)
+    [item] = package.xpath("//opf:item[@media-type='image/png']", namespaces=NS)
+    assert item.get("href") == f"{SAMPLE.stem}_assets/img-red.png"
+    image = read(out, "EPUB/text.xhtml").xpath("//h:img", namespaces=NS)[0]
+    assert image.get("src") == item.get("href") and image.get("alt") == "A small red square."
+    assert "alternativeText" in metas(package, "schema:accessibilityFeature")
+    assert metas(package, "schema:accessModeSufficient") == ["textual", "textual,visual"]
+    assert run_epubcheck(out, usage=True).messages == ()
+
+
+def test_an_image_without_description_is_not_claimed_textual(tmp_path):
+    tei = tei_with_figure(tmp_path, None)
+    out = tmp_path / "figure.epub"
+    render_epub(tei, out, Options(source_date_epoch=EPOCH))
+    package = opf(out)
+    assert metas(package, "schema:accessModeSufficient") == ["textual,visual"]
+    assert "alternativeText" not in metas(package, "schema:accessibilityFeature")
+    assert metas(package, "dcterms:conformsTo") == []
+
+
+def test_an_image_outside_the_asset_folder_is_refused(tmp_path):
+    tei = tei_with_figure(tmp_path, "A small red square.")
+    text = tei.read_text(encoding="utf-8").replace(f"{SAMPLE.stem}_assets/img-red.png", "../secret.png")
+    tei.write_text(text, encoding="utf-8")
+    out = tmp_path / "figure.epub"
+    with pytest.raises(PublishError, match="not in the asset folder"):
+        render_epub(tei, out, Options(source_date_epoch=EPOCH))
+    assert not out.exists()
