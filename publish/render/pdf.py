@@ -125,14 +125,17 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
     if tei.getroot().tag != tag("TEI"):
         raise InvalidTEIError(f"not a TEI document: the root element is {tei.getroot().tag}", tei_path)
     edition = Edition.from_tei(tei)
-    html = html_text(to_xhtml(tei, options.templates, "pdf", STYLESHEET), edition)
+    # The stylesheet by absolute URL; everything else (graphic/@url = "<id>_assets/…")
+    # relative to the TEI file, as the normalisers write it.
+    stylesheet = (options.templates / STYLESHEET).resolve().as_uri()
+    html = html_text(to_xhtml(tei, options.templates, "pdf", stylesheet), edition)
     fetcher = SafeFetcher((options.templates, asset_folder(tei_path)), document=str(tei_path))
     built = options.build_datetime.replace(tzinfo=None)  # WeasyPrint appends the "Z" itself
     source = weasyprint.Attachment(
         string=tei_data, url_fetcher=fetcher, name=tei_path.name, relationship="Source",
         description="TEI P5 master of this edition (archival source)", created=built, modified=built)
     try:
-        document = weasyprint.HTML(string=html, base_url=options.templates.resolve().as_uri() + "/",
+        document = weasyprint.HTML(string=html, base_url=tei_path.resolve().as_uri(),
                                    url_fetcher=fetcher).render()
         return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
                                   finisher=Finisher(edition, tei_path, options))

@@ -120,3 +120,51 @@ def test_a_render_never_reaches_loopback_or_local_files(tmp_path, options, no_un
     logged = " ".join(refusals(no_unexpected_warnings))
     for url in ("file:///etc/passwd", f"http://127.0.0.1:{port}/bg.png", f"http://localhost:{port}/x.woff"):
         assert url in logged
+
+
+def tei_with_figures(tmp_path: Path, options, urls: list[str]) -> Path:
+    """The sample's TEI master with a figure per URL, in dist/tei/<id>.xml."""
+    from lxml import etree
+
+    from publish.tei import T
+
+    tree = normalise_file(SAMPLE, options)
+    body = tree.getroot().find(".//{http://www.tei-c.org/ns/1.0}body")
+    for number, url in enumerate(urls):
+        body.append(T.figure(T.graphic(url=url), T.figDesc(f"Figure {number}")))
+    tei = tmp_path / "dist" / "tei" / f"{SAMPLE.stem}.xml"
+    tei.parent.mkdir(parents=True)
+    tei.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    return tei
+
+
+def image_count(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return sum(1 for o in document.objects
+                   if isinstance(o, pikepdf.Stream) and o.stream_dict.get("/Subtype") == "/Image")
+
+
+def test_images_in_the_document_asset_folder_are_embedded(tmp_path, options):
+    from PIL import Image
+
+    tei = tei_with_figures(tmp_path, options, [f"{SAMPLE.stem}_assets/square.png"])
+    asset_folder(tei).mkdir()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(asset_folder(tei) / "square.png")
+    out = tmp_path / "dist" / "pdf" / f"{SAMPLE.stem}.pdf"
+    render_pdf(tei, out, options)
+    assert image_count(out) == 1
+
+
+@pytest.mark.warns
+def test_images_outside_the_asset_folder_are_refused(tmp_path, options, no_unexpected_warnings):
+    from PIL import Image
+
+    Image.new("RGB", (40, 40)).save(tmp_path / "outside.png")
+    tei = tei_with_figures(tmp_path, options, ["../../outside.png", "http://127.0.0.1/x.png"])
+    out = tmp_path / "out.pdf"
+    render_pdf(tei, out, options)
+    assert image_count(out) == 0
+    logged = refusals(no_unexpected_warnings)
+    assert len(logged) == 2 and "outside.png" in logged[0] and "127.0.0.1" in logged[1]

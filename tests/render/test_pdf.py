@@ -11,6 +11,7 @@ ISO 16684-1 (XMP).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -24,7 +25,7 @@ from lxml import etree
 
 from publish.errors import RenderError
 from publish.normalise import normalise_file
-from publish.options import Options
+from publish.options import TEMPLATES, Options
 from publish.render.pdf import Edition, pdf_bytes, render_pdf, resolve_auto_direction, shorten
 from publish.render.pdfcheck import check_pdf
 from publish.render.xhtml import direction
@@ -346,6 +347,15 @@ def test_xml_that_is_not_tei_is_refused(tmp_path, options):
     with pytest.raises(InvalidTEIError) as raised:
         render_pdf(other, tmp_path / "other.pdf", options)
     assert "not a TEI document" in raised.value.one_line() and not (tmp_path / "other.pdf").exists()
+
+
+def test_print_css_parses_without_a_warning(caplog):
+    """A broken rule in print.css (a lost line, say) makes WeasyPrint drop the next rule too."""
+    import weasyprint
+
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    weasyprint.CSS(filename=str(TEMPLATES / "print.css"))
+    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
 
 
 # -- small parts ----------------------------------------------------------------
