@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Iterator
 
 from publish.errors import DepositError
-from publish.fileio import atomic_path
 
 DIR_MODE = 0o755
 FILE_MODE = 0o644
@@ -35,10 +34,14 @@ MAX_UNPACKED_BYTES = 8 * 1024 ** 3
 ARCHIVE_SUFFIXES = (".tar", ".zip")
 
 
-def write_tar(bag: Path, base_name: str, final: Path, epoch: int) -> None:
-    """Write ``bag`` as ``final`` (a .tar), its entries under ``base_name/``, atomically."""
-    with atomic_path(final) as tmp:
-        with tarfile.open(tmp, "w", format=tarfile.GNU_FORMAT, encoding="utf-8") as tar:
+def write_tar(bag: Path, base_name: str, out: Path, epoch: int) -> None:
+    """Write ``bag`` as the tar ``out``, its entries under ``base_name/``.
+
+    ``out`` should be a temporary name: the caller moves it into place once the
+    bag folder itself is in place.
+    """
+    with out.open("wb") as stream:
+        with tarfile.open(fileobj=stream, mode="w", format=tarfile.GNU_FORMAT, encoding="utf-8") as tar:
             for relative, path in sorted_entries(bag):
                 info = tarfile.TarInfo(posixpath.join(base_name, relative) if relative else base_name)
                 info.mtime, info.uid, info.gid, info.uname, info.gname = epoch, 0, 0, "", ""
@@ -49,6 +52,7 @@ def write_tar(bag: Path, base_name: str, final: Path, epoch: int) -> None:
                     info.type, info.mode, info.size = tarfile.REGTYPE, FILE_MODE, path.stat().st_size
                     with path.open("rb") as data:
                         tar.addfile(info, data)
+    os.chmod(out, FILE_MODE)
 
 
 def sorted_entries(root: Path) -> list[tuple[str, Path]]:

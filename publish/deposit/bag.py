@@ -101,19 +101,25 @@ def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool
     tar = final.with_name(f"{identifier}.tar")
     # An existing tar is refreshed too: a tar must never disagree with its bag.
     archive = archive or tar.is_file()
+    if archive and tar.exists() and not tar.is_file():
+        raise DepositError("deposit refused: this is not a file, so the tar cannot be written", tar)
     final.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{identifier}.", suffix=".tmp", dir=final.parent))
+    scratch_tar = scratch.with_name(f"{scratch.name}.tar")
     try:
         fill_payload(scratch, inputs, tei, events, options)
         oxum = make_bag(scratch, bag_info(tei, inputs, options))
         if archive:
-            write_tar(scratch, identifier, tar, options.source_date_epoch)
+            write_tar(scratch, identifier, scratch_tar, options.source_date_epoch)
         replace_folder(scratch, final)
+        if archive:  # the bag is in place; its tar follows in one rename
+            os.replace(scratch_tar, tar)
     except OSError as error:
         raise DepositError(f"deposit refused: {error.strerror or error}: {error.filename or ''}",
                            final) from None
     finally:
         remove_tree(scratch)
+        scratch_tar.unlink(missing_ok=True)
     LOGGER.info("wrote %s (Payload-Oxum %s)", final, oxum)
     return Deposited(identifier, final, tar if archive else None, oxum)
 

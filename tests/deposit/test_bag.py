@@ -221,19 +221,28 @@ def test_unknown_document_is_refused(dist_copy, capsys):
     assert "no seed named no_such_document" in capsys.readouterr().err
 
 
-def test_failure_part_way_leaves_the_old_bag_whole(deposited, dist_copy, capsys):
-    need("publish.render.pdfcheck")
+def test_tar_name_taken_by_a_folder_is_refused_and_the_old_bag_kept(deposited, dist_copy, capsys):
     final = dist_copy / "deposit" / IDENTIFIER
     shutil.copytree(deposited, final)
     before = tree_bytes(final)
-    # The tar cannot be written (a folder holds its name): the failure comes after the bag is made.
     (dist_copy / "deposit" / f"{IDENTIFIER}.tar").mkdir()
     code = deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy), "--archive")
     err = capsys.readouterr().err
-    assert code == 74 and "deposit refused" in err and "Traceback" not in err
+    assert code == 74 and "the tar cannot be written" in err and "Traceback" not in err
     assert tree_bytes(final) == before
     assert leftovers(dist_copy) == []
-    assert bagit.Bag(str(final)).is_valid()
+
+
+def test_replacing_a_different_bag_leaves_exactly_the_new_one(deposited, dist_copy, monkeypatch):
+    final = dist_copy / "deposit" / IDENTIFIER
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 86400))  # a later deposit: another date
+    assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 0
+    assert bagit.Bag(str(final)).info["Bagging-Date"] == "2023-01-30"
+    (final / "data" / "stray.txt").write_text("from the old bag\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 0
+    assert tree_bytes(final) == tree_bytes(deposited)  # nothing of the old bag survives
+    assert leftovers(dist_copy) == []
 
 
 def test_bag_folders_and_files_have_fixed_modes(deposited):
