@@ -22,6 +22,11 @@ XSLT) → WeasyPrint with ``templates/print.css`` and the safe URL fetcher
 
 All fixes are made on WeasyPrint's in-memory PDF, in its ``finisher`` hook,
 before anything is written, so the file is written once, atomically.
+
+Relative URLs in the text (``graphic/@url`` is ``<id>_assets/<name>``) resolve
+against the TEI file; the fetcher reads only ``templates/`` and that asset
+folder. Known limit: WeasyPrint builds the structure tree page by page, so a
+paragraph that runs over a page break is two ``/P`` elements.
 """
 
 from __future__ import annotations
