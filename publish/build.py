@@ -57,8 +57,10 @@ MANIFEST_FORMAT = 2
 #: Output kind → (folder under dist/, file suffix), in build order.
 OUTPUT_DIRS = {"tei": ("tei", ".xml"), "pdf": ("pdf", ".pdf"), "epub": ("epub", ".epub")}
 #: The record fields every output depends on; templates matter only to PDF and EPUB.
-SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "publish_version",
+SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "publish_version",
                  "source_date_epoch", "encoding")
+#: Files beside a seed that a normaliser may read (images an HTML or Markdown seed shows).
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".tif", ".tiff", ".bmp"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,12 +144,30 @@ def canonical_outputs(outputs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kind for kind in OUTPUT_DIRS if kind == "tei" or kind in outputs)
 
 
-def source_record(seed: Path, environment: dict) -> dict:
-    """The fields of a document's record that say what its outputs are made from."""
+def source_record(seed: Path, environment: dict, images: tuple[str, ...] = ()) -> dict:
+    """The fields of a document's record that say what its outputs are made from.
+
+    ``resources`` are the images beside the seed whose relative path the seed
+    mentions (what the HTML and Markdown normalisers may include), by digest.
+    """
+    data = seed.read_bytes()
     sidecar = seed.with_suffix(".toml")
-    return {"seed": seed.name, "input_sha256": file_sha256(seed),
+    resources = {name: file_sha256(seed.parent / name) for name in images
+                 if name.encode() in data}
+    return {"seed": seed.name, "input_sha256": hashlib.sha256(data).hexdigest(),
             "sidecar_sha256": file_sha256(sidecar) if sidecar.is_file() else None,
-            **environment}
+            "resources": resources, **environment}
+
+
+def images_beside(folder: Path) -> tuple[str, ...]:
+    """Image files under a seeds folder (relative paths): what a seed may point at."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
+                found.append(Path(root, name).relative_to(folder).as_posix())
+    return tuple(sorted(found))
 
 
 def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], dist: Path,
@@ -160,7 +180,9 @@ def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], dist: Path,
     if any(kind != "tei" for kind in outputs) and entry.get("templates_sha256") != current["templates_sha256"]:
         return False
     recorded = entry.get("outputs") or {}
-    return all(kind in recorded and output_path(dist, kind, identifier).is_file() for kind in outputs)
+    if not all(kind in recorded and output_path(dist, kind, identifier).is_file() for kind in outputs):
+        return False
+    return all((asset_dir(dist, identifier) / name).is_file() for name in entry.get("assets") or {})
 
 
 def merged_entry(old: object, current: dict, written: dict[str, str]) -> tuple[dict, list[str]]:
@@ -274,6 +296,7 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
     from publish.workers import Job
 
     todo, outcomes, records = [], [], {}
+    images: dict[Path, tuple[str, ...]] = {}
     by_id: dict[str, list[Path]] = {}
     for seed in seeds:
         by_id.setdefault(seed.stem, []).append(seed)
@@ -286,7 +309,9 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
                                         f"{path}: seeds {names} share the id {identifier!r}", 2))
             continue
         try:
-            current = source_record(seed, environment)
+            if seed.parent not in images:
+                images[seed.parent] = images_beside(seed.parent)
+            current = source_record(seed, environment, images[seed.parent])
         except OSError as error:
             outcomes.append(Outcome(identifier, "failed", seed.name,
                                     f"{seed}: cannot read: {error.strerror}", 65))
@@ -296,7 +321,8 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
             outcomes.append(Outcome(identifier, "skipped", seed.name))
             continue
         records[identifier] = current
-        todo.append(Job(identifier, seed, outputs, dist=request.dist))
+        todo.append(Job(identifier, seed, outputs, dist=request.dist,
+                        resources=tuple(current["resources"])))
     return todo, outcomes, records
 
 
@@ -334,34 +360,64 @@ def store(rendered, current: dict, entries: dict, dist: Path, changes: dict) -> 
     identifier = rendered.identifier
     if not rendered.reason:
         try:
-            written = {}
-            for kind, data in rendered.files.items():
-                if kind.startswith("asset:"):  # an image beside the TEI: dist/tei/<id>_assets/
-                    from publish.normalise import asset_folder
-                    atomic_write(asset_folder(output_path(dist, "tei", identifier), identifier)
-                                 / kind.removeprefix("asset:"), data)
-                    continue
-                atomic_write(output_path(dist, kind, identifier), data)
-                written[kind] = hashlib.sha256(data).hexdigest()
+            written, assets = write_outputs(dist, identifier, rendered.files)
         except OSError as error:
-            rendered = dataclasses.replace(rendered, reason=f"{output_path(dist, kind, identifier)}: "
-                                           f"cannot write: {error.strerror}", exit_code=73)
+            rendered = dataclasses.replace(rendered, reason=f"{error.filename}: cannot write: "
+                                           f"{error.strerror}", exit_code=73)
         else:
             entry, stale = merged_entry(entries.get(identifier), current, written)
+            entry["assets"] = assets
             remove_outputs(dist, identifier, stale)
+            remove_assets(dist, identifier, keep=assets)
             changes[identifier] = entries[identifier] = entry
             return Outcome(identifier, "built", current["seed"], seconds=rendered.seconds)
     remove_outputs(dist, identifier, OUTPUT_DIRS)
+    remove_assets(dist, identifier)
     entries.pop(identifier, None)
     changes[identifier] = None
     return Outcome(identifier, "failed", current["seed"], rendered.reason, rendered.exit_code,
                    rendered.seconds)
 
 
+def write_outputs(dist: Path, identifier: str, files: dict[str, bytes]):
+    """Write assets (images the TEI points at) first, then the outputs; return their digests."""
+    from publish.workers import ASSET_PREFIX
+
+    written, assets = {}, {}
+    for key, data in sorted(files.items(), key=lambda item: not item[0].startswith(ASSET_PREFIX)):
+        if key.startswith(ASSET_PREFIX):
+            name = key.removeprefix(ASSET_PREFIX)
+            atomic_write(asset_dir(dist, identifier) / name, data)
+            assets[name] = hashlib.sha256(data).hexdigest()
+        else:
+            atomic_write(output_path(dist, key, identifier), data)
+            written[key] = hashlib.sha256(data).hexdigest()
+    return written, dict(sorted(assets.items()))
+
+
+def asset_dir(dist: Path, identifier: str) -> Path:
+    """A document's asset folder, beside its TEI: ``dist/tei/<id>_assets/`` (its graphic/@url)."""
+    return output_path(dist, "tei", identifier).parent / f"{identifier}_assets"
+
+
 def remove_outputs(dist: Path, identifier: str, kinds) -> None:
     """Delete a document's outputs of these kinds, if present."""
     for kind in kinds:
         output_path(dist, kind, identifier).unlink(missing_ok=True)
+
+
+def remove_assets(dist: Path, identifier: str, keep: dict | None = None) -> None:
+    """Delete a document's assets other than those in ``keep``, and the folder if left empty."""
+    folder = asset_dir(dist, identifier)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(folder).as_posix() not in (keep or {}):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 # -- progress and the summary -------------------------------------------------

@@ -5,8 +5,9 @@ the local pool runs (:func:`publish.workers.render_job`), so the outputs are
 the same bytes. Nothing is assumed shared between the client and the
 workers except the installed ``publish`` package:
 
-* the client reads each seed and its sidecar and ships their bytes with the
-  task (:class:`publish.workers.SeedFiles`);
+* the client reads each seed, its sidecar and the images beside it that it
+  points at, and ships their bytes with the task
+  (:class:`publish.workers.SeedFiles`);
 * ``templates/`` is shipped once per worker (scattered with ``broadcast``)
   and written to a folder named by its sha256 in the worker's temporary
   directory;
@@ -80,7 +81,7 @@ def run_on_cluster(address: str, jobs: list[Job], options: Options, level: int,
         run = uuid.uuid4().hex[:8]
         futures = {}
         for job in jobs:
-            shipped = dataclasses.replace(job, files=SeedFiles.read(job.seed))
+            shipped = dataclasses.replace(job, files=SeedFiles.read(job.seed, job.resources))
             future = client.submit(cluster_task, shipped, bundle, options, level,
                                    key=f"publish-{job.identifier}-{run}", pure=False)
             futures[future] = job

@@ -51,11 +51,14 @@ class SeedFiles:
     name: str
     data: bytes
     sidecar: bytes | None = None
+    #: Images beside the seed that it points at: (path relative to the seed's folder, bytes).
+    resources: tuple[tuple[str, bytes], ...] = ()
 
     @classmethod
-    def read(cls, seed: Path) -> "SeedFiles":
+    def read(cls, seed: Path, resources: tuple[str, ...] = ()) -> "SeedFiles":
         sidecar = seed.with_suffix(".toml")
-        return cls(seed.name, seed.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None)
+        return cls(seed.name, seed.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None,
+                   tuple((name, (seed.parent / name).read_bytes()) for name in resources))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Job:
     files: SeedFiles | None = None
     #: Where the outputs will be written; only to name them in messages.
     dist: Path = Path("dist")
+    #: Images beside the seed that it mentions (see :func:`publish.build.source_record`).
+    resources: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,6 +148,9 @@ def materialise_seed(files: SeedFiles, folder: Path) -> Path:
     seed.write_bytes(files.data)
     if files.sidecar is not None:
         seed.with_suffix(".toml").write_bytes(files.sidecar)
+    for name, data in files.resources:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
     return seed
 
 

@@ -23,7 +23,8 @@ from publish.workers import ALLOWED_FAILURES, Job, render_job, run_pool
 
 from tests.conftest import EPOCH
 
-SEEDS = Path(__file__).parent / "fixtures" / "build" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures" / "build"
+SEEDS = FIXTURES / "seeds"
 IDS = ("alpha", "beta", "gamma")
 
 
@@ -172,6 +173,26 @@ def test_two_builds_at_once_share_one_dist(project):
     again = subprocess.run(command + ["--json", "--seeds-dir", str(project / "seeds")], env=env,
                            cwd=project, capture_output=True, text=True)
     assert json.loads(again.stdout)["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+
+
+def test_an_image_beside_a_seed_is_tracked_and_becomes_an_asset(tmp_path, options, capsys):
+    shutil.copytree(FIXTURES / "with-image", tmp_path / "seeds")
+    project = tmp_path
+    code, data = report(project, options, capsys)
+    assert code == 0 and statuses(data) == {"figure": "built"}
+    entry = load_manifest(project / "dist")["documents"]["figure"]
+    assert set(entry["resources"]) == {"pics/dot.png"}
+    [old_asset] = entry["assets"]
+    assert (project / "dist" / "tei" / "figure_assets" / old_asset).is_file()
+    assert old_asset.encode() in (project / "dist" / "tei" / "figure.xml").read_bytes()
+    os.utime(project / "seeds" / "pics" / "dot.png")
+    assert statuses(report(project, options, capsys)[1]) == {"figure": "skipped"}
+    shutil.copy(FIXTURES / "blue-dot.png", project / "seeds" / "pics" / "dot.png")
+    code, data = report(project, options, capsys)
+    assert code == 0 and statuses(data) == {"figure": "built"}
+    [new_asset] = load_manifest(project / "dist")["documents"]["figure"]["assets"]
+    assert new_asset != old_asset
+    assert [p.name for p in (project / "dist" / "tei" / "figure_assets").iterdir()] == [new_asset]
 
 
 # -- failures -------------------------------------------------------------------

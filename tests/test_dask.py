@@ -17,7 +17,7 @@ from publish.build import BuildRequest, build, load_manifest
 from publish.options import TEMPLATES, Options
 
 from tests.conftest import EPOCH
-from tests.test_build import SEEDS, snapshot
+from tests.test_build import FIXTURES, SEEDS, snapshot
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
@@ -84,3 +84,13 @@ def test_cluster_renders_pdf_and_epub_byte_identical(project, scheduler, capsys)
     local = snapshot(project / "local")
     assert set(local) == {"tei/beta.xml", "pdf/beta.pdf", "epub/beta.epub"}
     assert local == snapshot(project / "cluster")
+
+
+def test_cluster_gets_the_images_a_seed_points_at(tmp_path, scheduler, capsys):
+    """No shared storage: the image beside the seed travels with the task, the asset comes back."""
+    shutil.copytree(FIXTURES / "with-image", tmp_path / "seeds")
+    (local_code, _), (cluster_code, _) = build_both(tmp_path, scheduler, ("tei",), capsys)
+    assert local_code == cluster_code == 0
+    local = snapshot(tmp_path / "local")
+    assert any(name.startswith("tei/figure_assets/img-") for name in local)
+    assert local == snapshot(tmp_path / "cluster")
