@@ -109,9 +109,22 @@ def fill(container: etree._Element, pieces: list, mode: str) -> etree._Element:
         else:
             run.append(piece)
     flush_run(container, run)
+    only_global(container)
     if len(container) and not (container.text or "").strip():
         container.text = "\n"
     return container
+
+
+def only_global(container: etree._Element) -> None:
+    """Figures, notes and milestones alone go into a ``p``: TEI's body and div need a chunk."""
+    content = [c for c in container if localname(c) != "head"]
+    if content and all(localname(c) in ("figure", "note", "milestone") for c in content):
+        paragraph = T.p()
+        content[0].addprevious(paragraph)
+        for child in content:
+            paragraph.append(child)
+            child.tail = None
+        paragraph.tail = "\n"
 
 
 def flush_run(container: etree._Element, run: list) -> None:
