@@ -455,7 +455,7 @@ class BarProgress:
 
         self.counts = {"built": 0, "skipped": skipped, "failed": 0}
         self.started = time.perf_counter()
-        self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+        self.bar = Progress(BarColumn(bar_width=20), MofNCompleteColumn(),
                             TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                             console=Console(stderr=True))

@@ -222,6 +222,26 @@ def test_a_document_that_starts_failing_loses_its_old_outputs(project, local_opt
     assert statuses(data)["gamma"] == "failed"
 
 
+@pytest.mark.warns
+def test_a_workers_warnings_reach_the_main_log(tmp_path, options, capsys, no_unexpected_warnings):
+    shutil.copytree(FIXTURES / "with-script", tmp_path / "seeds")
+    code, data = report(tmp_path, options, capsys, jobs=2)
+    assert code == 0 and statuses(data) == {"scripted": "built"}
+    messages = [r.getMessage() for r in no_unexpected_warnings.records]
+    assert any("dropped <script>" in m and "scripted.html" in m for m in messages)
+
+
+@pytest.mark.warns
+def test_under_strict_a_warning_fails_its_document(tmp_path, capsys):
+    shutil.copytree(FIXTURES / "with-script", tmp_path / "seeds")
+    strict = Options(source_date_epoch=EPOCH, strict=True)
+    code, data = report(tmp_path, strict, capsys)
+    [document] = data["documents"]
+    assert code == 71 and document["status"] == "failed"
+    assert "warning under --strict" in document["reason"] and "dropped <script>" in document["reason"]
+    assert not output_path(tmp_path / "dist", "tei", "scripted").exists()
+
+
 def test_seeds_sharing_an_id_both_fail(project, local_options, capsys):
     shutil.copy(project / "seeds" / "alpha.txt", project / "seeds" / "alpha.text")
     code, data = report(project, local_options, capsys)
