@@ -433,6 +433,7 @@ def test_an_image_is_packaged_and_described(tmp_path):
     assert run_epubcheck(out, usage=True).messages == ()
 
 
+@pytest.mark.slow
 def test_an_image_without_description_is_not_claimed_textual(tmp_path):
     tei = tei_with_figure(tmp_path, None)
     out = tmp_path / "figure.epub"
@@ -441,6 +442,7 @@ def test_an_image_without_description_is_not_claimed_textual(tmp_path):
     assert metas(package, "schema:accessModeSufficient") == ["textual,visual"]
     assert "alternativeText" not in metas(package, "schema:accessibilityFeature")
     assert metas(package, "dcterms:conformsTo") == []
+    assert run_epubcheck(out, usage=True).messages == ()
 
 
 def test_an_image_outside_the_asset_folder_is_refused(tmp_path):
