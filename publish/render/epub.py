@@ -212,11 +212,14 @@ def split_documents(xhtml: etree._ElementTree, meta: BookMetadata) -> list[Docum
 
 def number_headings(documents: list[Document]) -> None:
     """Give every heading without an id one, so the table of contents can point at it."""
+    taken = {element.get("id") for document in documents for element in document.root.iter()}
     count = 0
     for document in documents:
         for heading in document.root.iter(*(H + f"h{n}" for n in range(1, 7))):
             if not heading.get("id"):
                 count += 1
+                while f"heading-{count}" in taken:  # never repeat an id the text has
+                    count += 1
                 heading.set("id", f"heading-{count}")
 
 
