@@ -25,16 +25,19 @@ before anything is written, so the file is written once, atomically.
 
 Relative URLs in the text (``graphic/@url`` is ``<id>_assets/<name>``) resolve
 against the TEI file; the fetcher reads only ``templates/`` and that asset
-folder. Known limit: WeasyPrint builds the structure tree page by page, so a
-paragraph that runs over a page break is two ``/P`` elements.
+folder. WeasyPrint builds the structure tree page by page; the pieces of an
+element split by a page break are joined again
+(:func:`join_elements_split_by_pages`), so a paragraph is one ``/P``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pydyf
 from lxml import etree
@@ -142,8 +145,9 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
     try:
         document = weasyprint.HTML(string=html, base_url=tei_path.resolve().as_uri(),
                                    url_fetcher=fetcher).render()
-        return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
-                                  finisher=Finisher(edition, tei_path, options))
+        with structure_origins() as origins:
+            return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
+                                      finisher=Finisher(edition, tei_path, options, origins))
     except PublishError:
         raise
     except Exception as err:  # WeasyPrint or pydyf failed: one line, the document named
@@ -194,14 +198,17 @@ def resolve_auto_direction(root: etree._Element) -> None:
 class Finisher:
     """WeasyPrint's ``finisher`` hook: check and complete the PDF in memory."""
 
-    def __init__(self, edition: Edition, tei_path: Path, options: Options) -> None:
+    def __init__(self, edition: Edition, tei_path: Path, options: Options,
+                 origins: dict[int, tuple[object, object]] | None = None) -> None:
         self.edition, self.tei_path, self.options = edition, tei_path, options
+        self.origins = origins if origins is not None else {}  # filled while WeasyPrint tags
 
     def __call__(self, document, pdf: pydyf.PDF) -> None:
         refuse_missing_glyphs(document, self.tei_path)
         deduplicate_associated_files(pdf)
         set_embedded_media_type(pdf, TEI_MEDIA_TYPE)
         mark_margin_boxes_as_artifacts(pdf)
+        join_elements_split_by_pages(pdf, self.origins)
         write_metadata(pdf, self.edition, self.options)
 
 
@@ -314,6 +321,100 @@ def artifact_marked_content(stream: pydyf.Stream, mcids: set[int]) -> None:
         item = ops[index]
         if isinstance(item, dict) and item.get("MCID") in mcids and ops[index + 1] == b"BDC":
             ops[index - 1:index + 2] = ["/Artifact", b"BMC"]
+
+
+@contextlib.contextmanager
+def structure_origins() -> Iterator[dict[int, tuple[object, object]]]:
+    """Record the HTML element each structure element WeasyPrint makes comes from.
+
+    WeasyPrint 70 tags page by page (``weasyprint.pdf.tags._build_box_tree``,
+    which calls itself through its module), so an element split by a page
+    break becomes one structure element per page. Wrapping that function for
+    the length of one ``write_pdf`` tells :func:`join_elements_split_by_pages`
+    which pieces belong together. If WeasyPrint changes, nothing is recorded
+    and the pieces stay apart: still valid tagging, only less tidy.
+    """
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.pdf import tags
+
+    origins: dict[int, tuple[object, object]] = {}
+    original = getattr(tags, "_build_box_tree", None)
+    if original is None:
+        yield origins
+        return
+
+    def recording(box, *args, **kwargs):
+        source = box._box if isinstance(box, AbsolutePlaceholder) else box
+        for element in original(box, *args, **kwargs):
+            # Keep the element itself so its id() is not reused while recorded.
+            origins.setdefault(id(element), (element, getattr(source, "element", None)))
+            yield element
+
+    tags._build_box_tree = recording
+    try:
+        yield origins
+    finally:
+        tags._build_box_tree = original
+
+
+def join_elements_split_by_pages(pdf: pydyf.PDF, origins: dict[int, tuple[object, object]]) -> None:
+    """Make one structure element of the pieces a page break made (ISO 32000-1 §14.7.2).
+
+    Siblings of one structure type from the same HTML element on different
+    pages are joined into the first: its ``/K`` takes the later pieces' kids
+    (marked-content ids become marked-content references with their page),
+    and the ``ParentTree`` points at it. A paragraph over two pages is then
+    one ``/P``, and the text section one ``/Sect``.
+    """
+    if "StructTreeRoot" not in pdf.catalog or not origins:
+        return
+    root = pdf_object(pdf, pdf.catalog["StructTreeRoot"])
+    replaced: dict[bytes, bytes] = {}
+    for reference in root["K"]:
+        join_kids(pdf, pdf_object(pdf, reference), origins, replaced)
+    if replaced:
+        nums = pdf_object(pdf, root["ParentTree"])["Nums"]
+        for index in range(1, len(nums), 2):
+            entry = nums[index]
+            if isinstance(entry, list):
+                nums[index] = pydyf.Array(replaced.get(bytes(e), e) if isinstance(e, bytes) else e
+                                          for e in entry)
+            elif isinstance(entry, bytes):
+                nums[index] = replaced.get(entry, entry)
+
+
+def join_kids(pdf: pydyf.PDF, element: dict, origins: dict, replaced: dict[bytes, bytes]) -> None:
+    """Join split siblings among ``element``'s kids, then do the same below each kid."""
+    def origin(item):
+        return origins.get(id(item), (None, None))[1]
+
+    kept: list = []
+    for kid in element.get("K", ()):
+        previous = pdf_object(pdf, kept[-1]) if kept and isinstance(kept[-1], bytes) else None
+        current = pdf_object(pdf, kid) if isinstance(kid, bytes) else None
+        if (isinstance(previous, dict) and isinstance(current, dict)
+                and current.get("Type") == previous.get("Type") == "/StructElem"
+                and current["S"] == previous["S"] and current.get("Pg") != previous.get("Pg")
+                and origin(current) is not None and origin(current) is origin(previous)):
+            for grandchild in current["K"]:
+                if isinstance(grandchild, int):  # an MCID on the later page
+                    grandchild = pydyf.Dictionary({"Type": "/MCR", "Pg": current["Pg"], "MCID": grandchild})
+                elif isinstance(grandchild, bytes):
+                    child = pdf_object(pdf, grandchild)
+                    if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                        child["P"] = previous.reference
+                previous["K"].append(grandchild)
+            current["K"] = pydyf.Array()
+            replaced[bytes(current.reference)] = previous.reference
+            continue
+        kept.append(kid)
+    if "K" in element:
+        element["K"] = pydyf.Array(kept)
+    for kid in kept:
+        if isinstance(kid, bytes):
+            child = pdf_object(pdf, kid)
+            if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                join_kids(pdf, child, origins, replaced)
 
 
 # -- metadata: XMP and the information dictionary ------------------------------

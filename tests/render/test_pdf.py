@@ -191,7 +191,7 @@ def test_authors_and_language_reach_xmp_and_info(editions):
 
 
 def test_sample_is_tagged_with_language_and_artifacts(editions):
-    _tei, pdf = editions["sample"]
+    tei, pdf = editions["sample"]
     with pikepdf.open(pdf) as document:
         root = document.Root
         assert root.MarkInfo.Marked is True
@@ -199,6 +199,13 @@ def test_sample_is_tagged_with_language_and_artifacts(editions):
         reachable = structure_elements(root.StructTreeRoot)
         kinds = {str(document.get_object(objgen).S) for objgen in reachable}
         assert {"/Document", "/H1", "/P", "/Sect"} <= kinds
+        # One element per HTML element, though the text runs over three pages:
+        # title page, text and colophon sections; one /P per TEI paragraph.
+        sections = list(root.StructTreeRoot.K[0].K)
+        assert [str(s.S) for s in sections] == ["/Sect", "/Sect", "/Sect"]
+        assert [str(kid.S) for kid in sections[1].K] == ["/P"] * len(paragraphs(tei))
+        pages_per_paragraph = [{span.Pg.objgen for span in p.K} for p in sections[1].K]
+        assert any(len(pages) == 2 for pages in pages_per_paragraph), "a paragraph over a page break"
         # Every marked content sequence is in the structure tree or is an artifact.
         nums = root.StructTreeRoot.ParentTree.Nums
         for index, page in enumerate(document.pages):
