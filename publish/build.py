@@ -270,6 +270,11 @@ def build(request: BuildRequest, options: Options) -> int:
     jobs = worker_count(request, len(todo))
     progress = make_progress(request, len(todo), len(outcomes))
     changes: dict[str, dict | None] = {}
+    for outcome in outcomes:
+        if outcome.status == "failed":  # unreadable, or an id two seeds share: no outputs kept
+            remove_outputs(request.dist, outcome.identifier, OUTPUT_DIRS)
+            remove_assets(request.dist, outcome.identifier)
+            changes[outcome.identifier] = None
 
     def finished(rendered) -> None:
         outcome = store(rendered, records[rendered.identifier], entries, request.dist, changes)

@@ -243,8 +243,10 @@ def test_under_strict_a_warning_fails_its_document(tmp_path, capsys):
 
 
 def test_seeds_sharing_an_id_both_fail(project, local_options, capsys):
+    report(project, local_options, capsys)
     shutil.copy(project / "seeds" / "alpha.txt", project / "seeds" / "alpha.text")
     code, data = report(project, local_options, capsys)
+    assert not output_path(project / "dist", "tei", "alpha").exists()
     failed = [d for d in data["documents"] if d["status"] == "failed"]
     assert code == 2 and {d["seed"] for d in failed} == {"alpha.txt", "alpha.text"}
     assert all("share the id 'alpha'" in d["reason"] for d in failed)
