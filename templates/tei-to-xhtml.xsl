@@ -129,7 +129,8 @@
        HTML Living Standard content models; EPUB 3.3 §6.1 (XHTML content documents);
        EPUB 3 Structural Semantics (noteref, footnote) with DPUB-ARIA roles; WeasyPrint's
        CSS GCPM footnotes (float: footnote) for the PDF. -->
-  <xsl:template match="tei:p[tei:list | tei:table | tei:figure | tei:quote | tei:lg]">
+  <xsl:template match="tei:p[tei:list | tei:table | tei:figure | tei:quote | tei:lg
+                       | tei:milestone[@unit = 'section' or @rend = 'rule']]">
     <!-- HTML's p holds only phrasing content: a paragraph holding a list is a div. -->
     <div class="p"><xsl:call-template name="id"/><xsl:apply-templates/></div>
   </xsl:template>
@@ -161,7 +162,10 @@
   <xsl:template match="tei:foreign"><span class="foreign"><xsl:call-template name="id"/><xsl:apply-templates/></span></xsl:template>
   <xsl:template match="tei:ref[@target]"><a href="{@target}"><xsl:call-template name="id"/><xsl:apply-templates/></a></xsl:template>
   <xsl:template match="tei:ref"><span class="ref"><xsl:apply-templates/></span></xsl:template>
-  <xsl:template match="tei:milestone[@unit = 'section' or @rend = 'rule']"><hr class="milestone"/></xsl:template>
+  <!-- A thematic break is an hr where HTML allows one (flow content); in a phrase, nothing. -->
+  <xsl:template match="tei:milestone[@unit = 'section' or @rend = 'rule']
+                       [parent::tei:body or parent::tei:div or parent::tei:p or parent::tei:item
+                        or parent::tei:cell or parent::tei:quote or parent::tei:note]"><hr class="milestone"/></xsl:template>
   <xsl:template match="tei:milestone"/>
 
   <!-- Quotations: a block quotation, or a quotation inside a sentence. -->

@@ -23,6 +23,7 @@ import urllib.parse
 from lxml import etree
 
 from publish.log import LOGGER
+from publish.normalise.text import append_text
 from publish.tei import T, localname, xml, xpath
 
 #: Chunks: only where blocks go.
@@ -66,16 +67,6 @@ def kind(piece) -> str:
     if name in BLOCKS or (name == "quote" and any(localname(c) in BLOCKS for c in piece)):
         return "block"
     return "dual" if name in DUAL else "phrase"
-
-
-def append_text(parent: etree._Element, text: str | None) -> None:
-    """Append text after the last child of ``parent`` (or as its text)."""
-    if not text:
-        return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 def has_content(element: etree._Element) -> bool:

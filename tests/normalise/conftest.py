@@ -8,11 +8,13 @@ fragment beside the input (``<input>.expected.xml``; ``--update-golden`` rewrite
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from publish.log import LOGGER, WarningCounter
 from publish.metadata import Metadata
 from publish.normalise import normalise_with_assets
 from publish.normalise.base import Source
@@ -49,3 +51,14 @@ def body_fragment(tree: etree._ElementTree) -> bytes:
 
 def expected_path(path: Path) -> Path:
     return path.with_name(path.name + ".expected.xml")
+
+
+@contextlib.contextmanager
+def warnings_logged():
+    """The WARNING records publish logs inside the block (for tests marked ``warns``)."""
+    counter = WarningCounter()
+    LOGGER.addHandler(counter)
+    try:
+        yield counter.records
+    finally:
+        LOGGER.removeHandler(counter)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from publish.errors import InputError, UnsupportedFormatError
-from publish.log import LOGGER, WarningCounter
 from publish.tei import first_text, xpath
 from tests.conftest import CORPUS, assert_golden, shared_path
 from tests.normalise import docx_maker as m
-from tests.normalise.conftest import FIXTURES, body_fragment
+from tests.normalise.conftest import FIXTURES, body_fragment, warnings_logged
 
 IMAGE_REL = f'<Relationship Id="rImg" Type="{m.R}/image" Target="media/dot.png"/>'
 LINKED_REL = (f'<Relationship Id="rLink" Type="{m.R}/image" Target="file:///etc/passwd" '
@@ -82,15 +81,11 @@ def test_linked_image_is_never_fetched(normalised, tmp_path):
     path = tmp_path / "linked.docx"
     path.write_bytes(m.docx(m.paragraph(m.image_run("rLink", "Linked picture", linked=True)),
                             relationships=LINKED_REL))
-    counter = WarningCounter()
-    LOGGER.addHandler(counter)
-    try:
+    with warnings_logged() as records:
         tree, assets = normalised(path)
-    finally:
-        LOGGER.removeHandler(counter)
     assert assets == ()
     assert "root:" not in "".join(tree.getroot().itertext())
-    assert any("linked (external) image is never fetched" in r.getMessage() for r in counter.records)
+    assert any("linked (external) image is never fetched" in r.getMessage() for r in records)
     assert first_text(tree.getroot(), "//tei:figDesc") == "Linked picture"
 
 

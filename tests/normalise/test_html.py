@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from publish.errors import UnsupportedFormatError
-from publish.log import LOGGER, WarningCounter
 from publish.tei import first_text, xpath
 from tests.conftest import assert_golden
-from tests.normalise.conftest import FIXTURES, body_fragment, cases, expected_path
+from tests.normalise.conftest import FIXTURES, body_fragment, cases, expected_path, warnings_logged
 
 UNSAFE = FIXTURES / "html" / "unsafe.html"
 
@@ -36,13 +35,9 @@ def test_page_metadata(normalised):
 
 @pytest.mark.warns
 def test_every_unsafe_thing_is_dropped_and_logged(normalised):
-    counter = WarningCounter()
-    LOGGER.addHandler(counter)
-    try:
+    with warnings_logged() as records:
         tree, assets = normalised(UNSAFE)
-    finally:
-        LOGGER.removeHandler(counter)
-    messages = " | ".join(r.getMessage() for r in counter.records)
+    messages = " | ".join(r.getMessage() for r in records)
     for expected in ("<base>", "<script>", "onload", "onclick", "javascript: URL", "<iframe>",
                      "<object>", "http: resource is never fetched", "file: resource is never fetched"):
         assert expected in messages, expected

@@ -8,7 +8,7 @@ from tests.conftest import assert_golden
 from publish.errors import InputError
 from publish.metadata import Metadata
 from publish.tei import first_text, xpath
-from tests.normalise.conftest import body_fragment, cases, expected_path
+from tests.normalise.conftest import body_fragment, cases, expected_path, warnings_logged
 
 
 @pytest.mark.parametrize("path", cases("markdown", ".md"), ids=lambda p: p.name)
@@ -69,14 +69,9 @@ def test_image_beside_source_is_read_but_never_above_it(normalised, tmp_path):
 
 
 def _normalise_expecting_warning(normalised, path):
-    from publish.log import LOGGER, WarningCounter
-    counter = WarningCounter()
-    LOGGER.addHandler(counter)
-    try:
+    with warnings_logged() as records:
         result = normalised(path)
-    finally:
-        LOGGER.removeHandler(counter)
-    assert any("../secret.png" in r.getMessage() for r in counter.records)
+    assert any("../secret.png" in r.getMessage() for r in records)
     return result
 
 
