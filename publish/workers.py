@@ -230,10 +230,27 @@ def _pool_initializer(outputs: tuple[str, ...], templates: Path, level: int, sta
     """Set up a pool worker: quiet logger at the caller's level, then warm up."""
     global _STARTED
     _STARTED = started
+    die_with_parent()
     LOGGER.handlers[:] = []
     LOGGER.propagate = False
     LOGGER.setLevel(level)
     warm_up(outputs, templates)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to end this worker if the build process dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    Otherwise a killed build leaves its workers blocked on the task queue forever.
+    """
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # no prctl: the worker outlives a killed build
+            pass
 
 
 def _pool_task(task: Callable[[Job, Options], Rendered], job: Job, options: Options) -> Rendered:
