@@ -489,13 +489,16 @@ def has_alternative(image: etree._Element) -> bool:
 
 
 def wcag_problems(documents: list[Document]) -> list[str]:
-    """The WCAG 2.1 A/AA failures that can be found automatically in the documents.
+    """The WCAG 2.1 A/AA failures, or doubts, that can be found automatically.
 
     Checks: every document has a title (2.4.2) and a known language, set the
-    same in ``lang`` and ``xml:lang`` (3.1.1; ``und`` is not known); every image has a text alternative
-    (1.1.1); headings are not empty (1.3.1, 2.4.6); no fixed pixel font size
-    is written in a ``style`` attribute (1.4.4). The reading stylesheet uses
-    relative sizes only and sets no colours (1.4.3, 1.4.4, 1.4.10).
+    same in ``lang`` and ``xml:lang`` (3.1.1; ``und`` is not known); every
+    image has a text alternative (1.1.1); headings are not empty and every
+    table has header cells (1.3.1, 2.4.6); every link has text (2.4.4); no
+    audio or video, whose captions nothing here can check (1.2); no fixed
+    pixel font size in a ``style`` attribute (1.4.4). The reading stylesheet
+    uses relative sizes only and sets no text colours (1.4.3, 1.4.4, 1.4.10).
+    Anything found withholds the conformance claim; it does not fail the build.
     """
     problems = []
     for document in documents:
@@ -506,14 +509,28 @@ def wcag_problems(documents: list[Document]) -> list[str]:
             problems.append(f"{document.file}: lang and xml:lang missing or different")
         elif root.get("lang").lower() == "und":
             problems.append(f"{document.file}: the language is undetermined (und)")
-        for element in root.iter():
-            if element.tag in (H + "img", H + "canvas") and not has_alternative(element):
-                problems.append(f"{document.file}: an image has no text alternative")
-            if isinstance(element.tag, str) and re.fullmatch(rf"{re.escape(H)}h[1-6]", element.tag) \
-                    and not clean("".join(element.itertext())):
-                problems.append(f"{document.file}: an empty heading")
-            if re.search(r"font-size\s*:\s*[\d.]+px", element.get("style") or ""):
-                problems.append(f"{document.file}: a fixed pixel font size")
+        problems += [f"{document.file}: {problem}" for element in root.iter()
+                     for problem in element_problems(element)]
+    return problems
+
+
+def element_problems(element: etree._Element) -> list[str]:
+    """What one element does against the checks of :func:`wcag_problems`."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    text = clean("".join(element.itertext())) if tag else ""
+    problems = []
+    if tag in (H + "img", H + "canvas") and not has_alternative(element):
+        problems.append("an image has no text alternative")
+    if re.fullmatch(rf"{re.escape(H)}h[1-6]", tag) and not text:
+        problems.append("an empty heading")
+    if tag == H + "table" and element.find(f".//{H}th") is None:
+        problems.append("a table without header cells")
+    if tag == H + "a" and not text and not element.get("aria-label"):
+        problems.append("a link without text")
+    if tag in (H + "audio", H + "video"):
+        problems.append("audio or video, whose captions are not checked")
+    if re.search(r"font-size\s*:\s*[\d.]+px", element.get("style") or ""):
+        problems.append("a fixed pixel font size")
     return problems
 
 

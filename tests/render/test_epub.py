@@ -227,6 +227,17 @@ def test_accessibility_of_an_image_without_alt_is_not_textual_and_not_conformant
     assert "no text alternative" in access.summary
 
 
+def test_a_table_without_header_cells_withholds_the_conformance_claim():
+    table = etree.Element(H + "table")
+    cell = etree.SubElement(etree.SubElement(table, H + "tr"), H + "td")
+    cell.text = "1"
+    assert accessibility([document_with(table)], []).conforms is False
+    head_row = etree.Element(H + "tr")
+    etree.SubElement(head_row, H + "th", scope="col").text = "Count"
+    table.insert(0, head_row)
+    assert accessibility([document_with(table)], []).conforms is True
+
+
 def test_accessibility_of_images_with_alt():
     image = etree.Element(H + "img", src="figure.png", alt="A map of the province.")
     decorative = etree.Element(H + "img", src="rule.png", alt="", role="presentation")
