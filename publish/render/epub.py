@@ -7,10 +7,12 @@ package document (metadata, manifest, spine), §6 XHTML content documents,
 
 The path: TEI file → safe parse → :func:`publish.render.xhtml.to_xhtml`
 (target ``epub``) → one content document per section of that XHTML (title
-page, text, colophon, found by ``id``) plus a generated cover and a navigation
-document → an ebooklib :class:`EpubBook` (package document, NCX for EPUB 2
-reading systems, container) → the zip rewritten for reproducible bytes →
-written atomically.
+page, text, colophon, found by ``id``) plus a generated cover, a navigation
+document and the images from the TEI's ``<id>_assets/`` folder → an ebooklib
+:class:`EpubBook` (package document, NCX for EPUB 2 reading systems,
+container) → the zip rewritten for reproducible bytes → written atomically.
+The accessibility metadata is computed from those documents
+(:func:`accessibility`), so it stays true whatever the source contains.
 
 Identifier policy: ``dc:identifier`` is the document's ``urn:uuid`` from
 ``publicationStmt/idno[@type='URN']``; it names the document, not a version.
