@@ -271,6 +271,9 @@
     <span class="{local-name()}"><xsl:apply-templates mode="footnote"/><xsl:text> </xsl:text></span>
   </xsl:template>
   <xsl:template match="tei:figDesc | tei:graphic" mode="footnote"/>
+  <!-- Newlines and tabs in a footnote become spaces: WeasyPrint 70 fails on a line break
+       inside a float: footnote ("Got ' \n' between two lines"). CSS collapses them anyway. -->
+  <xsl:template match="text()" mode="footnote"><xsl:value-of select="translate(., '&#10;&#13;&#9;', '   ')"/></xsl:template>
   <xsl:template match="*" mode="footnote"><xsl:apply-templates select="."/></xsl:template>
 
   <!-- Anything unknown: keep its text rather than lose it. -->

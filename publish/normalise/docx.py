@@ -20,6 +20,8 @@ Like pandoc's Docx reader, this says what it supports:
       copied into the assets
 - [x] core properties → title, author(s), date (created), language, description
 - [x] line breaks → ``lb``; tracked insertions kept, tracked deletions left out (as Word shows them)
+- [x] text typed in the Symbol font (private-use U+F020–U+F0FF) → ``choice``: the character
+      as written (``orig``) and its Unicode equivalent (``reg``), which the editions show
 - [-] linked images (``r:link``, ``TargetMode="External"``): never fetched; the figure
       keeps the alt text and says why (WARNING)
 - [-] images in other formats (EMF, WMF, TIFF, SVG): not included, alt text kept (WARNING)
@@ -30,6 +32,7 @@ Like pandoc's Docx reader, this says what it supports:
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import mammoth
@@ -81,8 +84,69 @@ def normalise(source: Source) -> Normalised:
     skipped = sorted({m.message for m in result.messages})
     if skipped:
         extra += ("Word features not carried over: " + "; ".join(skipped) + ".",)
-    return from_document(source, parse_html(result.value or "<p></p>"), found,
-                         images=images, local_images=False, extra=extra)
+    normalised = from_document(source, parse_html(result.value or "<p></p>"), found,
+                               images=images, local_images=False, extra=extra)
+    if b'"Symbol"' in members.get("word/document.xml", b""):
+        count = regularise_symbol_font(normalised.text)
+        if count:
+            decisions = dataclasses.replace(normalised.decisions, normalization=(
+                normalised.decisions.normalization + (
+                    f"{count} character(s) typed in the Symbol font (private-use code points) are given "
+                    "as choice/orig (as written) and reg (the Unicode character).",)))
+            title = normalised.found.title and normalised.found.title.translate(
+                {0xF000 + code: char for code, char in SYMBOL.items() if char != "\uf8ff"})
+            normalised = dataclasses.replace(normalised, decisions=decisions,
+                                             found=dataclasses.replace(normalised.found, title=title))
+    return normalised
+
+
+#: The Symbol font's encoding (Adobe Symbol, as Word keys it at U+F000 + code) → Unicode.
+SYMBOL = dict(zip(range(0x20, 0x7F),
+                  " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"))
+SYMBOL.update(zip(range(0xA1, 0xF3),
+                  "ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\uf8ff〉∫"))
+
+
+def regularise_symbol_font(text: etree._Element) -> int:
+    """Symbol-font private-use characters → ``choice``/``orig``/``reg`` (TEI P5 §3.5); the count."""
+    from publish.tei import T
+
+    count = 0
+    for element in list(text.iter()):
+        for attribute in ("text", "tail"):
+            value = getattr(element, attribute)
+            if not value or not any(0xF020 <= ord(c) <= 0xF0FF and ord(c) - 0xF000 in SYMBOL for c in value):
+                continue
+            setattr(element, attribute, None)
+            parent, before = (element, None) if attribute == "text" else (element.getparent(), element)
+            pieces = []
+            for char in value:
+                code = ord(char) - 0xF000
+                if 0xF020 <= ord(char) <= 0xF0FF and code in SYMBOL and SYMBOL[code] != "\uf8ff":
+                    pieces.append(T.choice(T.orig(char), T.reg(SYMBOL[code])))
+                    count += 1
+                elif pieces and isinstance(pieces[-1], str):
+                    pieces[-1] += char
+                else:
+                    pieces.append(char)
+            insert_pieces(parent, before, pieces)
+    return count
+
+
+def insert_pieces(parent: etree._Element, before: etree._Element | None, pieces: list) -> None:
+    """Put strings and elements where a text (``before`` is None) or a tail was."""
+    index = 0 if before is None else parent.index(before) + 1
+    anchor = before
+    for piece in pieces:
+        if isinstance(piece, str):
+            if anchor is None:
+                parent.text = (parent.text or "") + piece
+            else:
+                anchor.tail = (anchor.tail or "") + piece
+        else:
+            parent.insert(index, piece)
+            index += 1
+            anchor = piece
 
 
 def check_package(members: dict[str, bytes], source: Source) -> None:

@@ -38,6 +38,10 @@ CASES = {
                     '<w:r><w:endnoteReference w:id="1"/></w:r>'
                     '<w:hyperlink r:id="rUrl"><w:r><w:t xml:space="preserve"> a link</w:t></w:r></w:hyperlink>'),
         {"footnotes": ["A footnote."], "endnotes": ["An endnote."], "relationships": LINK_REL}),
+    "symbol_font": (
+        m.paragraph('<w:r><w:t xml:space="preserve">Angle </w:t></w:r><w:r><w:rPr>'
+                    '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>\uf061\uf0b3</w:t></w:r>'
+                    '<w:r><w:t xml:space="preserve"> 90°</w:t></w:r>'), {}),
     "image_alt": (
         m.paragraph(m.image_run("rImg", "A red square")),
         {"relationships": IMAGE_REL, "media": {"dot.png": m.png()}}),
@@ -60,6 +64,15 @@ def test_image_copied_with_alt_text(normalised, tmp_path):
     tree, assets = normalised(path)
     assert [data for _name, data in assets] == [m.png()]
     assert first_text(tree.getroot(), "//tei:figDesc") == "A red square"
+
+
+def test_symbol_font_characters_are_regularised(normalised, tmp_path):
+    body, kwargs = CASES["symbol_font"]
+    path = tmp_path / "symbol.docx"
+    path.write_bytes(m.docx(body, **kwargs))
+    root = normalised(path)[0].getroot()
+    assert xpath(root, "//tei:choice/tei:reg/text()") == ["α", "≥"]
+    assert xpath(root, "//tei:choice/tei:orig/text()") == ["\uf061", "\uf0b3"]
 
 
 def test_core_properties(normalised, tmp_path):
