@@ -83,7 +83,8 @@ EMPTY_OK = {"anchor", "index", "link", "join", "alt", "timeline", "when", "span"
 
 def normalise(source: Source) -> Normalised:
     """Normalise a TEI P5 document into the publish subset."""
-    root = parse_bytes(source.data, source.path).getroot()
+    document = parse_bytes(source.data, source.path)
+    root = document.getroot()
     if localname(root) == "teiCorpus" and etree.QName(root).namespace == TEI_NS:
         found_tei = root.find(f"{{{TEI_NS}}}TEI")
         if found_tei is None:
@@ -99,7 +100,9 @@ def normalise(source: Source) -> Normalised:
     converter = TeiConverter(source)
     tei_text = converter.text(text)
     return Normalised(text=tei_text, found=header_metadata(root),
-                      decisions=converter.decisions(), assets=converter.assets.items())
+                      decisions=converter.decisions(), assets=converter.assets.items(),
+                      encoding=document.docinfo.encoding or "UTF-8",
+                      bom=source.data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))
 
 
 class TeiConverter:

@@ -24,6 +24,7 @@ def test_header_and_record(normalised):
     assert first_text(root, "//tei:titleStmt/tei:author") == "Jane Doe"
     assert xpath(root, "string(//tei:sourceDesc//tei:date/@when)") == "1901-02-03"
     assert first_text(root, "//tei:sourceDesc//tei:note[@type='mediaType']") == "application/tei+xml"
+    assert first_text(root, "//tei:sourceDesc//tei:note[@type='characterEncoding']") == "UTF-8"
     record = " ".join(xpath(root, "//tei:editorialDecl//tei:p/text()"))
     assert "persName (1)" in record and "gap (1)" in record and "div1 → div (2)" in record
 
