@@ -12,7 +12,9 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # poppler-utils and qpdf for the PDF checks; Java for EPUBCheck.
 # libharfbuzz-subset0: WeasyPrint subsets fonts with it in milliseconds; without
 # it, it falls back to fontTools, about 5x slower per document.
-APT_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils qpdf \
+# fonts-junicode: the MUFI private-use characters of medieval texts (8.7 MB),
+# which no Noto face has; without it such a text fails with a missing glyph.
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf \
                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 JAVA_PACKAGE := openjdk-17-jre-headless
 
