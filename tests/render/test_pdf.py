@@ -1,8 +1,8 @@
 """Tests for publish.render.pdf: real PDF/A-3 editions, read back with pikepdf and poppler.
 
 Each document is rendered once per module (WeasyPrint is slow): the sample
-seed, and short Chinese, Arabic, Hebrew and Japanese documents
-(``fixtures/pdf_*.txt`` with ``.toml`` sidecars giving their language). The
+seed, and short Chinese, Arabic, Hebrew, Japanese and medieval Latin (MUFI)
+documents (``fixtures/pdf_*.txt`` with ``.toml`` sidecars giving their language). The
 PDFs are laid out as ``dist/`` is (``tei/<id>.xml`` beside ``pdf/<id>.pdf``)
 so ``publish validate`` also compares the embedded TEI with its master.
 Checks follow ISO 19005-3 (PDF/A-3), ISO 32000-1 §14.8 (tagged PDF) and
@@ -42,6 +42,8 @@ DOCUMENTS = {
     "ar": (FIXTURES / "pdf_ar.txt", "ar", "Noto-Naskh-Arabic"),
     "he": (FIXTURES / "pdf_he.txt", "he", "Noto-Serif-Hebrew"),
     "ja": (FIXTURES / "pdf_ja.txt", "ja", "Noto-Serif-CJK-JP"),
+    # MUFI private-use characters of medieval texts: Junicode (fonts-junicode).
+    "mufi": (FIXTURES / "pdf_mufi.txt", "la", "Junicode-Two-Beta"),
 }
 MM = 72 / 25.4
 #: The page body in points, from templates/print.css (A5, margins 20 17 22 19 mm):
@@ -265,7 +267,7 @@ def test_every_font_is_embedded_subset_with_tounicode(editions, name):
         assert (emb, sub, uni) == ("yes", "yes", "yes"), row
 
 
-@pytest.mark.parametrize("name", ["zh", "ar", "he", "ja"])
+@pytest.mark.parametrize("name", ["zh", "ar", "he", "ja", "mufi"])
 def test_script_renders_in_its_own_face_and_extracts(editions, name):
     tei, pdf = editions[name]
     _seed, language, family = DOCUMENTS[name]
