@@ -11,17 +11,22 @@ were made from (the fields are compared one by one; there is no combined key)::
 
     {"format": 2, "documents": {"<id>": {
         "seed": "<id>.txt",            "input_sha256": "…",
-        "sidecar_sha256": "…" | null,  "publish_version": "0.1.0",
+        "sidecar_sha256": "…" | null,  "resources": {"pics/a.png": "<sha256>"},
+        "publish_version": "0.1.0",
         "templates_sha256": "…" | null (null when only TEI was built),
         "source_date_epoch": 1674950400, "encoding": null,
-        "outputs": {"tei": "<sha256 of dist/tei/<id>.xml>", "pdf": "…", "epub": "…"}}}}
+        "outputs": {"tei": "<sha256 of dist/tei/<id>.xml>", "pdf": "…", "epub": "…"},
+        "assets": {"img-….png": "<sha256 of dist/tei/<id>_assets/img-….png>"}}}}
 
-A document is skipped when its seed, sidecar, publish version, build date and
-forced encoding match the record, the templates match too if PDF or EPUB is
-asked for, and every asked-for output is recorded and present. Timestamps play
-no part, so ``touch seeds/*`` rebuilds nothing; a changed template rebuilds
-every PDF and EPUB. The no-op path hashes files and stats outputs only: it
-imports no renderer, no lxml and no Dask.
+``resources`` are the images beside the seed that it names (what the HTML
+and Markdown normalisers may include). A document is skipped when its seed,
+sidecar, resources, publish version, build date (if ``SOURCE_DATE_EPOCH`` is
+set; reproducible-builds.org) and forced encoding match the record, the
+templates match too if PDF or EPUB is asked for, and every asked-for output
+and asset is present. Timestamps play no part, so ``touch seeds/*`` rebuilds
+nothing; a changed template rebuilds every PDF and EPUB. The no-op path
+hashes files and stats outputs only: it imports no renderer, no lxml, no rich
+and no Dask.
 
 Concurrent builds (``make -j``, two shells) may share ``dist/``: each output
 is replaced atomically, and the manifest is re-read, merged and rewritten
