@@ -45,6 +45,7 @@ def run_normalise(args: argparse.Namespace, options: Options) -> int:
         sys.stdout.buffer.write(data)
         return 0
     output = args.output or DIST / "tei" / f"{args.source.stem}.xml"
+    refuse_if_strict(args)
     write_assets(output, args.source.stem, assets)
     atomic_write(output, data)
     LOGGER.info("wrote %s", output)
@@ -102,17 +103,35 @@ def add_render(parser: argparse.ArgumentParser) -> None:
 def run_pdf(args: argparse.Namespace, options: Options) -> int:
     from publish.render.pdf import render_pdf
 
-    output = args.output or DIST / "pdf" / f"{args.tei.stem}.pdf"
-    render_pdf(args.tei, output, options)
-    return 0
+    return render_one(render_pdf, args, DIST / "pdf" / f"{args.tei.stem}.pdf", options)
 
 
 def run_epub(args: argparse.Namespace, options: Options) -> int:
     from publish.render.epub import render_epub
 
-    output = args.output or DIST / "epub" / f"{args.tei.stem}.epub"
-    render_epub(args.tei, output, options)
+    return render_one(render_epub, args, DIST / "epub" / f"{args.tei.stem}.epub", options)
+
+
+def render_one(render, args: argparse.Namespace, default: Path, options: Options) -> int:
+    """Render into a temporary file that replaces the output only if all went well.
+
+    Under ``--strict`` a warning logged while rendering (a refused URL, say)
+    leaves the old output, if any, untouched and no new one.
+    """
+    from publish.fileio import atomic_path
+
+    output = args.output or default
+    with atomic_path(output) as tmp:
+        render(args.tei, tmp, options)
+        refuse_if_strict(args)
     return 0
+
+
+def refuse_if_strict(args: argparse.Namespace) -> None:
+    """Under ``--strict``, stop before writing if a warning was logged."""
+    records = args.warnings.records
+    if args.strict and records:
+        raise StrictError(f"{len(records)} warning(s) and --strict: {records[0].getMessage()}")
 
 
 # -- build -----------------------------------------------------------------
@@ -245,13 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    counter = configure_logging(args.verbose)
+    args.warnings = configure_logging(args.verbose)
     try:
         options = Options.from_environment(strict=args.strict)
         code = args.runner(args, options)
-        if args.strict and counter.records:
-            raise StrictError(f"{len(counter.records)} warning(s) and --strict: "
-                              f"{counter.records[0].getMessage()}")
+        refuse_if_strict(args)
         return code
     except PublishError as error:
         if args.traceback:

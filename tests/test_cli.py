@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.cli import COMMANDS, main
+from publish.cli import COMMANDS
 
 from tests.conftest import SAMPLE
 
@@ -97,17 +97,28 @@ def test_build_isolates_a_failing_seed(tmp_path):
     assert not list(dist.rglob("*.tmp"))
 
 
-@pytest.mark.warns
-def test_strict_makes_warnings_fatal(tmp_path, monkeypatch):
-    from publish.log import LOGGER
+def test_warning_is_reported_and_strict_makes_it_fatal(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html lang='en'><head><title>T</title></head><body><h1>T</h1>"
+                    "<p>Text.</p><script>alert(1)</script></body></html>", encoding="utf-8")
+    lenient, strict = tmp_path / "lenient.xml", tmp_path / "strict.xml"
+    result = run("normalise", str(page), "-o", str(lenient))
+    assert result.returncode == 0 and lenient.is_file()
+    assert "publish: WARNING:" in result.stderr and "script" in result.stderr
+    result = run("--strict", "normalise", str(page), "-o", str(strict))
+    assert result.returncode == 71
+    assert "--strict" in result.stderr.splitlines()[-1]
+    assert not strict.exists()
 
-    def warn_and_succeed(args, options):
-        LOGGER.warning("something needs a look")
-        return 0
 
-    monkeypatch.setattr("publish.cli.run_text", warn_and_succeed)
-    import publish.cli as cli
-    rows = [(n, h, a, warn_and_succeed if n == "text" else r) for n, h, a, r in cli.COMMANDS]
-    monkeypatch.setattr(cli, "COMMANDS", tuple(rows))
-    assert main(["text", "x.xml"]) == 0
-    assert main(["--strict", "text", "x.xml"]) == 71
+def test_strict_render_leaves_no_output_when_a_url_is_refused(tmp_path):
+    tei = tmp_path / "doc.xml"
+    assert run("normalise", str(SAMPLE), "-o", str(tei)).returncode == 0
+    text = tei.read_text(encoding="utf-8")
+    tei.write_text(text.replace("</body>", '<figure><graphic url="file:///etc/passwd"/></figure></body>'),
+                   encoding="utf-8")
+    out = tmp_path / "doc.pdf"
+    result = run("--strict", "pdf", str(tei), "-o", str(out))
+    assert result.returncode == 71, result.stderr
+    assert "/etc/passwd" in result.stderr
+    assert not out.exists() and not list(tmp_path.glob("*.tmp"))
