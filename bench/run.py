@@ -272,7 +272,7 @@ def noop_step(seeds_dir: Path, count: int, log: Path, results: dict) -> None:
           f"{', '.join(f'{r:.3f}' for r in runs)} s", flush=True)
 
 
-def large_step(log: Path, results: dict) -> None:
+def large_step(log: Path, results: dict, repeat: int = 1) -> None:
     """Our full build of the large document, against the weasyprint CLI on the same HTML and CSS."""
     markdown = markdown_available()
     text, sidecar, suffix = large_document(random.Random(1500), markdown)
@@ -283,15 +283,19 @@ def large_step(log: Path, results: dict) -> None:
     seed.write_text(text, encoding="utf-8")
     seed.with_suffix(".toml").write_text(sidecar, encoding="utf-8")
     dist = OUT / "dist-large"
-    shutil.rmtree(dist, ignore_errors=True)
-    ours = need(measure(publish(seed, "--dist", dist, "--jobs", 1, "--quiet"), log), "the large build", log)
     html = OUT / "large.html"
-    write_equivalent_html(dist / "tei" / "large.xml", html)
-    alone = need(measure([BIN / "weasyprint", "--base-url", ROOT / "templates" / "", "--pdf-variant",
-                          pdf_variant(), html, OUT / "large-weasyprint.pdf"], log), "weasyprint alone", log)
+    ours = alone = None
+    for _attempt in range(repeat):  # alternating; the least disturbed (lowest CPU) of each
+        shutil.rmtree(dist, ignore_errors=True)
+        run = need(measure(publish(seed, "--dist", dist, "--jobs", 1, "--quiet"), log), "the large build", log)
+        ours = run if ours is None or run.cpu < ours.cpu else ours
+        write_equivalent_html(dist / "tei" / "large.xml", html)
+        run = need(measure([BIN / "weasyprint", "--base-url", ROOT / "templates" / "", "--pdf-variant",
+                            pdf_variant(), html, OUT / "large-weasyprint.pdf"], log), "weasyprint alone", log)
+        alone = run if alone is None or run.cpu < alone.cpu else alone
     pages = pdf_pages(dist / "pdf" / "large.pdf")
     results["large"] = {"bytes": len(text.encode()), "paragraphs": 1500, "format": suffix[1:],
-                        "pages": pages, "ours": dataclasses.asdict(ours),
+                        "pages": pages, "runs": repeat, "ours": dataclasses.asdict(ours),
                         "weasyprint": dataclasses.asdict(alone)}
     print(f"  large document ({len(text.encode()) // 1024} KB, {suffix[1:]}, {pages} pages): ours "
           f"{ours.cpu:.1f} s CPU / {ours.peak_mb:.0f} MB; weasyprint alone {alone.cpu:.1f} s CPU / "
@@ -368,7 +372,8 @@ def figures(results: dict) -> list[tuple[str, str, str, str, bool | None]]:
     if large:
         ours, alone = large["ours"], large["weasyprint"]
         ratio = ours["cpu"] / alone["cpu"]
-        rows.append((f"large doc ({large['bytes'] // 1024} KB, {large['pages']} pages) CPU",
+        best = f", best of {large.get('runs', 1)}" if large.get("runs", 1) > 1 else ""
+        rows.append((f"large doc ({large['bytes'] // 1024} KB, {large['pages']} pages) CPU{best}",
                      f"{ours['cpu']:.1f} s vs weasyprint {alone['cpu']:.1f} s", f"{ratio:.2f}x",
                      "<= 1.1x", ratio <= 1.1))
         rows.append(("large doc peak memory (per process)",
@@ -409,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plain-sample", type=int, default=0,
                         help="run the plain tools on this many of the small documents (default: all)")
     parser.add_argument("--repeat", type=int, default=2,
-                        help="corpus builds per --jobs value, alternating; the fastest is reported")
+                        help="corpus builds per --jobs value and large-document runs, alternating; "
+                             "the least disturbed of each is reported")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     args = parser.parse_args(argv)
     steps = args.steps.split(",")
@@ -430,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     for step, run_step in (("corpus", lambda: corpus_step(small_dir, log, results, args.repeat)),
                            ("plain", lambda: plain_step(small, args.plain_sample, log, results)),
                            ("noop", lambda: noop_step(OUT / "seeds-all", args.noop, log, results)),
-                           ("large", lambda: large_step(log, results))):
+                           ("large", lambda: large_step(log, results, args.repeat))):
         if step in steps:
             results["load"][step] = os.getloadavg()[0]
             run_step()
