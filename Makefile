@@ -18,9 +18,10 @@ APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf
                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-# Dates in every artefact come from SOURCE_DATE_EPOCH: by default the last
-# commit's time, so the same commit builds the same bytes.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Dates in every artefact come from SOURCE_DATE_EPOCH: by default the time of
+# the last commit that changed what the editions are made from, so the same
+# inputs build the same bytes and a commit elsewhere (tests, docs) rebuilds nothing.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- seeds templates publish pyproject.toml 2>/dev/null | grep . || echo 0)
 export SOURCE_DATE_EPOCH
 
 .PHONY: all build test validate deposit bench clean system

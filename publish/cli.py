@@ -1,4 +1,5 @@
-"""The ``publish`` command line: the only place that prints to the user or exits.
+"""The ``publish`` command line: the only exit point, and (with the build display,
+:mod:`publish.progress`) the only code that prints to the user.
 
 Each command is one row of :data:`COMMANDS`: its name, the function that adds
 its arguments, and the function that runs it. Errors are

@@ -20,7 +20,7 @@ from publish.normalise import docx, html, markdown, tei, text
 from publish.normalise.safezip import looks_like_zip
 from publish.normalise.base import Normalised, Source
 from publish.options import Options
-from publish.tei import NSMAP, T, xml
+from publish.tei import NSMAP, xml
 from publish.tei.header import SourceRecord, build_header
 
 
