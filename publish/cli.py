@@ -152,15 +152,13 @@ def add_build(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace, options: Options) -> int:
-    import os
-
     from publish.build import BuildRequest, build
 
     request = BuildRequest(seeds=tuple(args.seeds), seeds_dir=args.seeds_dir, dist=args.dist,
                            jobs=args.jobs, outputs=tuple(args.only or ("tei", "pdf", "epub")),
                            force=args.force, quiet=args.quiet, json=args.json,
                            scheduler=args.scheduler,
-                           date_pinned=bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip()))
+                           date_pinned=options.date_pinned)
     return build(request, options)
 
 

@@ -26,13 +26,16 @@ class Options:
     Unset, the time the options were made is used, so one run has one date.
     ``strict``: warnings are fatal. ``templates``: the folder holding the
     XSLT, CSS and Jinja templates. ``encoding``: force a source encoding
-    (normally detected).
+    (normally detected). ``date_pinned``: the date was given (by
+    ``SOURCE_DATE_EPOCH`` or the caller), not read from the clock, so it is the
+    same on every run.
     """
 
     source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
     strict: bool = False
     templates: Path = TEMPLATES
     encoding: str | None = None
+    date_pinned: bool = False
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> "Options":
@@ -45,6 +48,7 @@ class Options:
                 overrides.setdefault("source_date_epoch", int(raw))
             except ValueError:
                 raise UsageError(f"SOURCE_DATE_EPOCH must be an integer, not {raw!r}") from None
+        overrides.setdefault("date_pinned", "source_date_epoch" in overrides)
         return cls(**overrides)
 
     @property
