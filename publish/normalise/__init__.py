@@ -20,7 +20,7 @@ from publish.normalise import docx, html, markdown, tei, text
 from publish.normalise.safezip import looks_like_zip
 from publish.normalise.base import Normalised, Source
 from publish.options import Options
-from publish.tei import NSMAP, xml
+from publish.tei import T, xml
 from publish.tei.header import SourceRecord, build_header
 
 
@@ -99,7 +99,7 @@ def normalise_with_assets(source: Source, options: Options
         sha256=hashlib.sha256(source.data).hexdigest(), media_type=module.MEDIA_TYPE,
         normaliser=module.NAME, encoding=result.encoding, bom=result.bom,
         line_endings=result.line_endings)
-    root = etree.Element(f"{{{NSMAP[None]}}}TEI", nsmap=NSMAP)
+    root = T.TEI()
     root.set(xml("lang"), meta.language or "und")
     root.append(build_header(source.identifier, meta, record, result.decisions, options))
     root.append(result.text)

@@ -50,7 +50,7 @@ from publish.normalise import structure
 from publish.normalise.base import Normalised, Source
 from publish.normalise.structure import Assets, Report, SourceIds, fill
 from publish.normalise.xhtml_to_tei import local_file
-from publish.tei import TEI_NS, T, first_text, localname, parse_bytes, xml, xpath
+from publish.tei import TEI_NS, T, first_text, localname, parse_bytes, tag, xml, xpath
 from publish.tei.header import Decisions
 
 NAME = "tei"
@@ -86,7 +86,7 @@ def normalise(source: Source) -> Normalised:
     document = parse_bytes(source.data, source.path)
     root = document.getroot()
     if localname(root) == "teiCorpus" and etree.QName(root).namespace == TEI_NS:
-        found_tei = root.find(f"{{{TEI_NS}}}TEI")
+        found_tei = root.find(tag("TEI"))
         if found_tei is None:
             raise InputError("teiCorpus holds no TEI document", source.path)
         root = found_tei
@@ -94,7 +94,7 @@ def normalise(source: Source) -> Normalised:
         raise UnsupportedFormatError(
             f"not a TEI P5 document: the root element is <{etree.QName(root).localname}> in "
             f"{etree.QName(root).namespace or 'no namespace'} (TEI P5 uses {TEI_NS})", source.path)
-    text = root.find(f"{{{TEI_NS}}}text")
+    text = root.find(tag("text"))
     if text is None:
         raise InputError("the TEI document has no <text>", source.path)
     converter = TeiConverter(source)
@@ -428,7 +428,7 @@ class TeiConverter:
         if stored is None:
             LOGGER.warning("%s: graphic %s not included: %s", self.source.path, url[:80], why)
         self.report.mapped["graphic → figure"] += 1
-        description = description or graphic.findtext(f"{{{TEI_NS}}}desc")
+        description = description or graphic.findtext(tag("desc"))
         return structure.figure(stored, description, caption, None if stored else f"{why} ({url[:80]})")
 
     def tei_egXML(self, element):
@@ -470,7 +470,7 @@ def settle(container: etree._Element) -> None:
     for child in list(container):
         name = localname(child)
         if name == "head" and (seen_content or seen_div):
-            child.tag = f"{{{TEI_NS}}}ab"
+            child.tag = tag("ab")
             child.set("type", "heading")
             name = "ab"
         if name == "div":
@@ -498,7 +498,7 @@ def wrap_after(container: etree._Element, blocks: list[etree._Element]) -> None:
 
 def header_metadata(root: etree._Element) -> Metadata:
     """What the input's teiHeader says: title, authors, date, language, licence, source."""
-    header = root.find(f"{{{TEI_NS}}}teiHeader")
+    header = root.find(tag("teiHeader"))
     if header is None:
         return Metadata()
 
