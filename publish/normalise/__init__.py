@@ -55,7 +55,7 @@ def normaliser_for(path: Path, data: bytes):
                 raise UnsupportedFormatError(
                     f"the suffix {suffix} says {name}, but the content is not {name}", path)
             return module
-    known = ", ".join(s for row in NORMALISERS for s in row[2])
+    known = ", ".join(seed_suffixes())
     raise UnsupportedFormatError(f"no normaliser for {suffix or 'files without a suffix'} "
                                  f"(known: {known})", path)
 
