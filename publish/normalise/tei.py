@@ -155,8 +155,6 @@ class TeiConverter:
         for child in element:
             if isinstance(child.tag, str):
                 pieces.extend(self.convert(child))
-            elif child.tail is None:
-                continue
             if child.tail:
                 pieces.append(child.tail)
         return pieces
@@ -511,12 +509,11 @@ def header_metadata(root: etree._Element) -> Metadata:
         text("tei:fileDesc/tei:titleStmt/tei:title")
     authors = tuple(dict.fromkeys(" ".join("".join(a.itertext()).split())
                                   for a in xpath(header, "tei:fileDesc/tei:titleStmt/tei:author")))
-    date = None
-    for candidate in xpath(header, "tei:fileDesc/tei:sourceDesc//tei:date/@when"
-                                   " | tei:fileDesc/tei:publicationStmt/tei:date/@when"):
-        if ISO_DATE.match(candidate[:10]) or ISO_DATE.match(candidate[:7]) or ISO_DATE.match(candidate[:4]):
-            date = next(c for c in (candidate[:10], candidate[:7], candidate[:4]) if ISO_DATE.match(c))
-            break
+    whens = xpath(header, "tei:fileDesc/tei:sourceDesc//tei:date/@when"
+                          " | tei:fileDesc/tei:publicationStmt/tei:date/@when")
+    # The first @when whose day, month or year prefix is an ISO date (a time is cut off).
+    date = next((prefix for when in whens for prefix in (when[:10], when[:7], when[:4])
+                 if ISO_DATE.match(prefix)), None)
     language = root.get(xml("lang")) or first_text(header, "tei:profileDesc/tei:langUsage/tei:language/@ident")
     licence_url = first_text(header, "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence/@target")
     return Metadata(
