@@ -45,7 +45,7 @@ from publish.normalise import safezip
 from publish.normalise.base import Normalised, Source
 from publish.normalise.html import from_document
 from publish.normalise.xhtml_to_tei import parse_html
-from publish.tei import safe_parser
+from publish.tei import T, safe_parser
 
 NAME = "docx"
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -93,8 +93,7 @@ def normalise(source: Source) -> Normalised:
                 normalised.decisions.normalization + (
                     f"{count} character(s) typed in the Symbol font (private-use code points) are given "
                     "as choice/orig (as written) and reg (the Unicode character).",)))
-            title = normalised.found.title and normalised.found.title.translate(
-                {0xF000 + code: char for code, char in SYMBOL.items() if char != "\uf8ff"})
+            title = normalised.found.title and normalised.found.title.translate(SYMBOL_PUA)
             normalised = dataclasses.replace(normalised, decisions=decisions,
                                              found=dataclasses.replace(normalised.found, title=title))
     return normalised
@@ -105,25 +104,25 @@ SYMBOL = dict(zip(range(0x20, 0x7F),
                   " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"))
 SYMBOL.update(zip(range(0xA1, 0xF3),
                   "ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\uf8ff〉∫"))
+#: The private-use code point Word writes (U+F020–U+F0FF) → its Unicode character;
+#: the Apple logo (U+F8FF, itself private use) has no standard equivalent and is left out.
+SYMBOL_PUA = {0xF000 + code: char for code, char in SYMBOL.items() if char != "\uf8ff"}
 
 
 def regularise_symbol_font(text: etree._Element) -> int:
     """Symbol-font private-use characters → ``choice``/``orig``/``reg`` (TEI P5 §3.5); the count."""
-    from publish.tei import T
-
     count = 0
     for element in list(text.iter()):
         for attribute in ("text", "tail"):
             value = getattr(element, attribute)
-            if not value or not any(0xF020 <= ord(c) <= 0xF0FF and ord(c) - 0xF000 in SYMBOL for c in value):
+            if not value or not any(ord(c) in SYMBOL_PUA for c in value):
                 continue
             setattr(element, attribute, None)
             parent, before = (element, None) if attribute == "text" else (element.getparent(), element)
             pieces = []
             for char in value:
-                code = ord(char) - 0xF000
-                if 0xF020 <= ord(char) <= 0xF0FF and code in SYMBOL and SYMBOL[code] != "\uf8ff":
-                    pieces.append(T.choice(T.orig(char), T.reg(SYMBOL[code])))
+                if ord(char) in SYMBOL_PUA:
+                    pieces.append(T.choice(T.orig(char), T.reg(SYMBOL_PUA[ord(char)])))
                     count += 1
                 elif pieces and isinstance(pieces[-1], str):
                     pieces[-1] += char
