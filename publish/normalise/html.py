@@ -42,7 +42,7 @@ from publish.normalise.decode import decode
 from publish.normalise import text as plain_text
 from publish.normalise.structure import Assets, Report
 from publish.normalise.xhtml_to_tei import Converter, drop_unsafe, parse_html
-from publish.tei import first_text
+from publish.tei import first_text, xml
 from publish.tei.header import Decisions
 
 NAME = "html"
@@ -131,7 +131,7 @@ def page_metadata(document) -> Metadata:
             values[field] = content
     if authors:
         values["author"] = tuple(authors)
-    language = document.get("lang") or document.get("{http://www.w3.org/XML/1998/namespace}lang")
+    language = document.get("lang") or document.get(xml("lang"))
     if language and "language" not in values:
         values["language"] = language.strip()
     return checked(values)
