@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from publish.build import find_seeds
 from publish.deposit.bag import Deposited, deposit_document
 from publish.errors import PublishError
 from publish.options import Options
@@ -35,8 +36,6 @@ class Outcome:
 def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bool,
                 options: Options) -> list[Outcome]:
     """Deposit each document (default: every seed); a refusal does not stop the others."""
-    from publish.build import find_seeds
-
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(seeds_dir)]
     outcomes = []
     for identifier in identifiers:

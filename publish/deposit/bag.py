@@ -20,7 +20,6 @@ import contextlib
 import ctypes
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 import os
 import shutil
@@ -35,12 +34,13 @@ import bagit
 from lxml import etree
 
 from publish import __version__
+from publish.build import file_sha256, find_seeds, output_path
 from publish.deposit.archive import DIR_MODE, FILE_MODE, remove_tree, write_tar
 from publish.deposit.provenance import Event, PayloadFile, Tool, normalisation_events, premis_record
 from publish.errors import DepositError, PublishError
 from publish.log import LOGGER
 from publish.options import Options
-from publish.tei import first_text, parse_file, safe_parser
+from publish.tei import first_text, parse_bytes, parse_file
 
 CHECKSUMS = ("sha256", "sha512")
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -91,8 +91,6 @@ class Deposited:
 def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool,
                      options: Options) -> Deposited:
     """Check one document's inputs and write its bag (and tar); refuse rather than half-do."""
-    from publish.build import find_seeds
-
     inputs = find_inputs(identifier, find_seeds(seeds_dir), dist)
     tei = parse_file(inputs.tei)
     check_source_checksum(tei, inputs)
@@ -138,8 +136,7 @@ def find_inputs(identifier: str, seeds: list[Path], dist: Path) -> Inputs:
     seed = matches[0]
     sidecar = seed.with_suffix(".toml")
     inputs = Inputs(identifier, seed, sidecar if sidecar.is_file() else None,
-                    dist / "tei" / f"{identifier}.xml", dist / "pdf" / f"{identifier}.pdf",
-                    dist / "epub" / f"{identifier}.epub")
+                    *(output_path(dist, kind, identifier) for kind in ("tei", "pdf", "epub")))
     for kind, path in (("TEI master", inputs.tei), ("PDF edition", inputs.pdf),
                        ("EPUB edition", inputs.epub)):
         if not path.is_file():
@@ -151,7 +148,7 @@ def check_source_checksum(tei: etree._ElementTree, inputs: Inputs) -> None:
     """The TEI's sourceDesc names this seed and its sha256 (TEI P5 §2.2.7); else it is stale."""
     recorded = first_text(tei, "//tei:sourceDesc/tei:bibl/tei:idno[@type='sha256']")
     filename = first_text(tei, "//tei:sourceDesc/tei:bibl/tei:idno[@type='filename']")
-    actual = sha256_file(inputs.seed)
+    actual = file_sha256(inputs.seed)
     if recorded is None:
         raise DepositError("deposit refused: the TEI's sourceDesc records no sha256 of its source",
                            inputs.tei)
@@ -213,9 +210,9 @@ def edition_date(kind: str, path: Path) -> str | None:
                 raw = str(pdf.docinfo.get("/CreationDate", ""))
             return pdf_date_iso(raw)
         with zipfile.ZipFile(path) as epub:
-            container = etree.fromstring(epub.read("META-INF/container.xml"), safe_parser())
+            container = parse_bytes(epub.read("META-INF/container.xml"), path)
             rootfile = container.xpath("//*[local-name()='rootfile']/@full-path")
-            opf = etree.fromstring(epub.read(rootfile[0]), safe_parser())
+            opf = parse_bytes(epub.read(rootfile[0]), path)
             modified = opf.xpath("//*[local-name()='meta'][@property='dcterms:modified']/text()")
             return modified[0].strip() if modified else None
     except Exception as error:  # any unreadable date falls back to the build date; say why
@@ -266,7 +263,7 @@ def fill_payload(scratch: Path, inputs: Inputs, tei: etree._ElementTree, events:
         target = scratch / bag_path.removeprefix("data/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
-        files.append(PayloadFile(bag_path, role, target.stat().st_size, sha256_file(target),
+        files.append(PayloadFile(bag_path, role, target.stat().st_size, file_sha256(target),
                                  media_type or source_type or "application/octet-stream", path.name))
     # The copy must be the original: the TEI's checksum is checked against the bag's file.
     if files[0].sha256 != first_text(tei, "//tei:sourceDesc/tei:bibl/tei:idno[@type='sha256']"):
@@ -402,12 +399,3 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
-
-
-def sha256_file(path: Path) -> str:
-    """The sha256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
