@@ -33,6 +33,7 @@ def add_normalise(parser: argparse.ArgumentParser) -> None:
 
 
 def run_normalise(args: argparse.Namespace, options: Options) -> int:
+    from publish.build import output_path
     from publish.fileio import atomic_write
     from publish.normalise import normalise_with_assets, read_source, write_assets
     from publish.tei import serialise
@@ -45,7 +46,7 @@ def run_normalise(args: argparse.Namespace, options: Options) -> int:
                            args.source, len(assets))
         sys.stdout.buffer.write(data)
         return 0
-    output = args.output or DIST / "tei" / f"{args.source.stem}.xml"
+    output = args.output or output_path(DIST, "tei", args.source.stem)
     refuse_if_strict(args)
     write_assets(output, args.source.stem, assets)
     atomic_write(output, data)
@@ -104,24 +105,26 @@ def add_render(parser: argparse.ArgumentParser) -> None:
 def run_pdf(args: argparse.Namespace, options: Options) -> int:
     from publish.render.pdf import render_pdf
 
-    return render_one(render_pdf, args, DIST / "pdf" / f"{args.tei.stem}.pdf", options)
+    return render_one(render_pdf, args, "pdf", options)
 
 
 def run_epub(args: argparse.Namespace, options: Options) -> int:
     from publish.render.epub import render_epub
 
-    return render_one(render_epub, args, DIST / "epub" / f"{args.tei.stem}.epub", options)
+    return render_one(render_epub, args, "epub", options)
 
 
-def render_one(render, args: argparse.Namespace, default: Path, options: Options) -> int:
+def render_one(render, args: argparse.Namespace, kind: str, options: Options) -> int:
     """Render into a temporary file that replaces the output only if all went well.
 
-    Under ``--strict`` a warning logged while rendering (a refused URL, say)
-    leaves the old output, if any, untouched and no new one.
+    The output is ``-o``, else ``dist/<kind>/<id>.<kind>``. Under ``--strict`` a
+    warning logged while rendering (a refused URL, say) leaves the old output,
+    if any, untouched and no new one.
     """
+    from publish.build import output_path
     from publish.fileio import atomic_path
 
-    output = args.output or default
+    output = args.output or output_path(DIST, kind, args.tei.stem)
     with atomic_path(output) as tmp:
         render(args.tei, tmp, options)
         refuse_if_strict(args)
