@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from publish.errors import InputError, UnsupportedFormatError
+from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.metadata import Metadata, load_sidecar, sidecar_path
 from publish.normalise import docx, html, markdown, tei, text
@@ -22,6 +23,7 @@ from publish.normalise.base import Normalised, Source
 from publish.options import Options
 from publish.tei import T, xml
 from publish.tei.header import SourceRecord, build_header
+from publish.tei.validate import check_publish_schema
 
 
 def _is_text(data: bytes) -> bool:
@@ -89,8 +91,6 @@ def normalise_with_assets(source: Source, options: Options
     ``graphic/@url`` is ``<id>_assets/<name>``, relative to the TEI file, so the
     assets go in that folder beside it (:func:`write_assets`).
     """
-    from publish.tei.validate import check_publish_schema
-
     module = normaliser_for(source.path, source.data)
     result: Normalised = module.normalise(source)
     meta = source.sidecar.over(result.found)
@@ -116,8 +116,6 @@ def asset_folder(tei_path: Path, identifier: str) -> Path:
 
 def write_assets(tei_path: Path, identifier: str, assets) -> None:
     """Write each asset atomically into the asset folder beside ``tei_path``."""
-    from publish.fileio import atomic_write
-
     for name, data in assets:
         atomic_write(asset_folder(tei_path, identifier) / name, data)
 

@@ -35,6 +35,9 @@ Supports:
 
 from __future__ import annotations
 
+import dataclasses
+
+from publish.errors import InputError
 from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
@@ -74,8 +77,6 @@ def from_document(source: Source, document, found: Metadata, *, encoding: str | 
                   bom: bool = False, images: dict[str, bytes] | None = None,
                   local_images: bool = True, extra: tuple[str, ...] = ()) -> Normalised:
     """The shared tail of the HTML, Markdown and DOCX normalisers: map, check, record."""
-    from publish.errors import InputError
-
     assets = Assets(source.identifier)
     report = Report()
     converter = Converter(source.path, assets, report, images=images, local_images=local_images)
@@ -102,7 +103,6 @@ def with_title(found: Metadata, body) -> Metadata:
     """The first heading is the title when the source names none; else the opening words."""
     if found.title:
         return found
-    import dataclasses
     heading = first_text(body, ".//tei:head")
     if heading and heading.strip():
         return dataclasses.replace(found, title=" ".join(heading.split()))

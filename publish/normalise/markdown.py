@@ -43,7 +43,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from publish.errors import InputError
 from publish.log import LOGGER
-from publish.metadata import Metadata, metadata_from_mapping
+from publish.metadata import SIDECAR_KEYS, Metadata, metadata_from_mapping
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
 from publish.normalise.html import from_document
@@ -100,7 +100,6 @@ def front_matter(text: str, source: Source) -> tuple[Metadata, str, list[str]]:
         data = {}
     if not isinstance(data, dict):
         return Metadata(), text, []  # a thematic break and text, not front matter
-    from publish.metadata import SIDECAR_KEYS
     mapping, ignored = {}, []
     for key, value in data.items():
         name = ALIASES.get(str(key).lower(), str(key).lower())

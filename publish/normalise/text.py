@@ -35,6 +35,7 @@ import unicodedata
 
 from lxml import etree
 
+from publish.errors import InputError
 from publish.metadata import Metadata
 from publish.normalise.base import Normalised, Source
 from publish.tei import T, xml
@@ -66,7 +67,6 @@ def normalise(source: Source) -> Normalised:
     text, line_endings = unify_line_endings(decoded.text)
     blocks = list(BLOCK.finditer(text))
     if not blocks:
-        from publish.errors import InputError
         raise InputError("no text: the file holds only whitespace", source.path)
     heading = blocks[0] if looks_like_heading(blocks) else None
     stats = InlineStats()

@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree, html as lxml_html
 
 from publish.log import LOGGER
+from publish.metadata import LANGUAGE_TAG
 from publish.normalise import structure
 from publish.normalise.structure import Assets, Heading, Report, SourceIds, fill
 from publish.tei import T, localname, xml
@@ -187,7 +188,7 @@ class Converter:
     def with_language(self, element: etree._Element, pieces: list) -> list:
         """A ``lang`` on an inline container becomes ``foreign xml:lang``."""
         language = element.get("lang")
-        if not language or element.tag in ("html", "body") or not structure_language(language):
+        if not language or element.tag in ("html", "body") or not LANGUAGE_TAG.match(language):
             return pieces
         if any(structure.kind(p) == "block" for p in pieces):
             return pieces
@@ -471,11 +472,6 @@ def local_file(source: Path, src: str) -> tuple[bytes | None, str]:
     if candidate.stat().st_size > 50 * 1024 * 1024:
         return None, "larger than 50 MB"
     return candidate.read_bytes(), ""
-
-
-def structure_language(tag: str) -> bool:
-    from publish.metadata import LANGUAGE_TAG
-    return bool(LANGUAGE_TAG.match(tag))
 
 
 def short(url: str, length: int = 80) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from publish.errors import InputError
+
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NSMAP = {None: TEI_NS}
@@ -43,7 +45,6 @@ def safe_parser(**kwargs) -> etree.XMLParser:
 
 def parse_bytes(data: bytes, path: str | Path | None = None) -> etree._ElementTree:
     """Parse XML bytes safely; raise :class:`InputError` naming ``path``."""
-    from publish.errors import InputError
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as err:
@@ -53,7 +54,6 @@ def parse_bytes(data: bytes, path: str | Path | None = None) -> etree._ElementTr
 
 def parse_file(path: Path) -> etree._ElementTree:
     """Parse an XML file safely."""
-    from publish.errors import InputError
     try:
         data = Path(path).read_bytes()
     except OSError as err:

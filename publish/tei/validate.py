@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from publish.errors import InvalidTEIError
-from publish.tei import parse_file
+from publish.tei import parse_bytes, parse_file, serialise
 
 PUBLISH_RNG = Path(__file__).with_name("publish.rng")
 
@@ -41,7 +41,6 @@ def first_error(schema: etree.RelaxNG, tree: etree._ElementTree) -> str | None:
 def check_publish_schema(tree: etree._ElementTree, path: Path | str) -> None:
     """Raise :class:`InvalidTEIError` if ``tree`` is outside the publish subset."""
     # Re-parse the serialised bytes so error lines are those of the written file.
-    from publish.tei import parse_bytes, serialise
     problem = first_error(publish_schema(), parse_bytes(serialise(tree), path))
     if problem:
         raise InvalidTEIError(f"not valid against publish.rng: {problem}", path)
