@@ -40,10 +40,10 @@ from publish.fileio import atomic_path
 from publish.log import LOGGER
 from publish.options import Options
 from publish.render.xhtml import XHTML_NS, direction, to_xhtml
-from publish.tei import TEI_NS, first_text, parse_file, xpath
+from publish.tei import first_text, parse_file, tag, xml, xpath
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_LANG = xml("lang")
 H = "{%s}" % XHTML_NS
 EPUB_TYPE = "{%s}type" % EPUB_NS
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
@@ -518,18 +518,18 @@ def wcag_problems(documents: list[Document]) -> list[str]:
 
 def element_problems(element: etree._Element) -> list[str]:
     """What one element does against the checks of :func:`wcag_problems`."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    text = clean("".join(element.itertext())) if tag else ""
+    name = element.tag if isinstance(element.tag, str) else ""
+    text = clean("".join(element.itertext())) if name else ""
     problems = []
-    if tag in (H + "img", H + "canvas") and not has_alternative(element):
+    if name in (H + "img", H + "canvas") and not has_alternative(element):
         problems.append("an image has no text alternative")
     if re.fullmatch(rf"{re.escape(H)}h[1-6]", tag) and not text:
         problems.append("an empty heading")
-    if tag == H + "table" and element.find(f".//{H}th") is None:
+    if name == H + "table" and element.find(f".//{H}th") is None:
         problems.append("a table without header cells")
-    if tag == H + "a" and not text and not element.get("aria-label"):
+    if name == H + "a" and not text and not element.get("aria-label"):
         problems.append("a link without text")
-    if tag in (H + "audio", H + "video"):
+    if name in (H + "audio", H + "video"):
         problems.append("audio or video, whose captions are not checked")
     if re.search(r"font-size\s*:\s*[\d.]+px", element.get("style") or ""):
         problems.append("a fixed pixel font size")
@@ -727,7 +727,7 @@ def read_tei(tei_path: Path) -> etree._ElementTree:
     from publish.tei.validate import first_error, publish_schema
 
     tree = parse_file(tei_path)
-    if tree.getroot().tag != f"{{{TEI_NS}}}TEI":
+    if tree.getroot().tag != tag("TEI"):
         raise InvalidTEIError("not a TEI document (the root is not TEI)", tei_path)
     problem = first_error(publish_schema(), tree)
     if problem:

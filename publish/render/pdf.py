@@ -49,7 +49,7 @@ from publish.log import LOGGER
 from publish.options import Options
 from publish.render.fetcher import SafeFetcher, asset_folder
 from publish.render.xhtml import to_xhtml
-from publish.tei import first_text, parse_bytes, tag, xpath
+from publish.tei import first_text, parse_bytes, tag, xml, xpath
 
 #: ISO 19005-3 part and conformance level; see the README for why "a".
 PDF_VARIANT = "pdf/a-3a"
@@ -89,7 +89,7 @@ class Edition:
                            for a in xpath(root, f"{file_desc}/tei:titleStmt/tei:author")),
             publisher=first_text(root, f"{file_desc}/tei:publicationStmt/tei:publisher"),
             date=first_text(root, f"{file_desc}/tei:sourceDesc/tei:bibl/tei:date/@when"),
-            language=root.get("{http://www.w3.org/XML/1998/namespace}lang") or "und",
+            language=root.get(xml("lang")) or "und",
             identifier=first_text(root, f"{file_desc}/tei:publicationStmt/tei:idno[@type='URN']") or "",
             rights=normalised(first_text(root, f"{file_desc}/tei:publicationStmt/tei:availability")),
             description=normalised(first_text(
@@ -471,7 +471,7 @@ def xmp_packet(edition: Edition, options: Options, producer: str) -> bytes:
             item = etree.SubElement(holder, E["rdf"]("li"))
             item.text = value
             if lang:
-                item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+                item.set(xml("lang"), "x-default")
 
     simple(E["pdfaid"]("part"), PDFA_PART)
     simple(E["pdfaid"]("conformance"), PDFA_CONFORMANCE)

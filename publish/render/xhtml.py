@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from publish.errors import RenderError
-from publish.tei import parse_file
+from publish.tei import parse_file, xml
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr"}
@@ -34,7 +34,7 @@ def direction(language: str) -> str:
 
 def to_xhtml(tei: etree._ElementTree, templates: Path, target: str, css: str = "") -> etree._ElementTree:
     """Transform a TEI tree into one XHTML document for ``target`` (``pdf`` or ``epub``)."""
-    language = tei.getroot().get("{http://www.w3.org/XML/1998/namespace}lang", "und")
+    language = tei.getroot().get(xml("lang"), "und")
     transform = stylesheet(Path(templates))
     try:
         return transform(tei, target=etree.XSLT.strparam(target), css=etree.XSLT.strparam(css),
