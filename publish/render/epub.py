@@ -36,7 +36,7 @@ from ebooklib import epub
 from lxml import etree
 
 from publish.errors import InvalidTEIError, RenderError
-from publish.fileio import atomic_path
+from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.options import Options
 from publish.render.xhtml import XHTML_NS, direction, to_xhtml
@@ -762,8 +762,7 @@ def render_epub(tei_path: Path, out: Path, options: Options) -> None:
     except RenderError as error:
         raise RenderError(error.message, tei_path) from None
     try:
-        with atomic_path(out) as tmp:
-            tmp.write_bytes(data)
+        atomic_write(out, data)
     except OSError as error:
         raise RenderError(f"cannot write {out}: {error.strerror}", tei_path) from None
     LOGGER.info("wrote %s", out)
