@@ -1,11 +1,11 @@
-"""The ``publish`` command line: the only exit point, and (with the build display,
-:mod:`publish.progress`) the only code that prints to the user.
+"""The publish command line: archival publishing from seeds to TEI, PDF, EPUB and BagIt.
 
-Each command is one row of :data:`COMMANDS`: its name, the function that adds
-its arguments, and the function that runs it. Errors are
-:class:`publish.errors.PublishError`; they print one line on stderr and exit
-with their kind's code. Any other exception is a bug: exit 1, and a traceback
-only with ``--traceback``.
+The only exit point, and (with the build display, :mod:`publish.progress`) the
+only code that prints to the user. Each command is one row of
+:data:`COMMANDS`: its name, the function that adds its arguments, and the
+function that runs it. Errors are :class:`publish.errors.PublishError`; they
+print one line on stderr and exit with their kind's code. Any other exception
+is a bug: exit 1, and a traceback only with ``--traceback``.
 """
 
 from __future__ import annotations

@@ -260,8 +260,11 @@ def _pool_task(task: Callable[[Job, Options], Rendered], job: Job, options: Opti
 
 
 def pool_context():
-    """``fork`` while this process has one thread (cheapest; workers inherit its imports),
-    else ``forkserver``, since forking a threaded process can deadlock."""
+    """The multiprocessing context for the pool: ``fork`` if single-threaded, else ``forkserver``.
+
+    ``fork`` is cheapest (workers inherit this process's imports), but forking
+    a threaded process can deadlock.
+    """
     import multiprocessing
     import threading
 
