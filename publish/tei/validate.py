@@ -18,10 +18,9 @@ from publish.tei import parse_bytes, parse_file, serialise
 PUBLISH_RNG = Path(__file__).with_name("publish.rng")
 
 
-@functools.cache
 def publish_schema() -> etree.RelaxNG:
     """The compiled schema of the TEI subset publish writes."""
-    return etree.RelaxNG(parse_file(PUBLISH_RNG))
+    return rng_schema(PUBLISH_RNG)
 
 
 @functools.cache
