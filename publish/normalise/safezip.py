@@ -17,6 +17,7 @@ Every refusal is an :class:`~publish.errors.InputError` naming the file.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import io
 import re
@@ -78,7 +79,7 @@ def read_members(data: bytes, path: Path | str, limits: Limits = Limits()) -> di
         names = [info.filename for info in infos]
         for name in names:
             check_member_name(name, path)
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = sorted(n for n, count in collections.Counter(names).items() if count > 1)
         if duplicates:
             raise InputError(f"zip package names {duplicates[0]!r} twice", path)
         members: dict[str, bytes] = {}
