@@ -523,7 +523,7 @@ def element_problems(element: etree._Element) -> list[str]:
     problems = []
     if name in (H + "img", H + "canvas") and not has_alternative(element):
         problems.append("an image has no text alternative")
-    if re.fullmatch(rf"{re.escape(H)}h[1-6]", tag) and not text:
+    if re.fullmatch(rf"{re.escape(H)}h[1-6]", name) and not text:
         problems.append("an empty heading")
     if name == H + "table" and element.find(f".//{H}th") is None:
         problems.append("a table without header cells")
