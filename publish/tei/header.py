@@ -86,10 +86,8 @@ def build_header(identifier: str, meta: Metadata, source: SourceRecord,
 
 def title_stmt(meta: Metadata) -> etree._Element:
     """``titleStmt`` (§2.2.1); a title the encoder supplied says so."""
-    title = T.title(meta.title or "Untitled", type="main")
-    if meta.title_supplied or not meta.title:
-        title.set("type", "supplied")
-    stmt = T.titleStmt(title)
+    supplied = meta.title_supplied or not meta.title
+    stmt = T.titleStmt(T.title(meta.title or "Untitled", type="supplied" if supplied else "main"))
     for name in meta.author:
         stmt.append(T.author(name))
     return stmt
