@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -284,10 +285,22 @@ def wrap(text: str, width: float) -> list[str]:
     return lines
 
 
-def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
-    """The cover image: title, date and publisher on a plain ground (templates/cover.svg.j2)."""
+@functools.cache
+def cover_template(templates: Path):
+    """The compiled cover template (templates/cover.svg.j2), once per process and templates folder."""
     import jinja2
 
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
+                                     autoescape=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
+    try:
+        return environment.get_template(COVER_TEMPLATE)
+    except jinja2.TemplateError as error:
+        raise RenderError(f"cannot load the cover template {COVER_TEMPLATE}: {error}") from None
+
+
+def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
+    """The cover image: title, date and publisher on a plain ground (templates/cover.svg.j2)."""
     width, height = COVER_SIZE
     usable = width - 240
     for size in (104, 92, 80, 70, 62, 54, 48, 42, 36):
@@ -302,14 +315,7 @@ def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
     small = 44
     publisher_lines = wrap(meta.publisher or "", usable / small)[:3]
     top = 300 + size
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),
-                                     autoescape=True, keep_trailing_newline=True,
-                                     undefined=jinja2.StrictUndefined)
-    try:
-        template = environment.get_template(COVER_TEMPLATE)
-    except jinja2.TemplateError as error:
-        raise RenderError(f"cannot load the cover template {COVER_TEMPLATE}: {error}") from None
-    svg = template.render(
+    svg = cover_template(templates).render(
         lang=meta.language, direction=meta.direction, width=width, height=height,
         alt=cover_text(meta), font_family=COVER_FONTS.get(meta.language.split("-")[0].lower(),
                                                            DEFAULT_COVER_FONT),
