@@ -48,6 +48,7 @@ XML_LANG = xml("lang")
 H = "{%s}" % XHTML_NS
 EPUB_TYPE = "{%s}type" % EPUB_NS
 NSMAP = {None: XHTML_NS, "epub": EPUB_NS}
+HEADINGS = tuple(f"{H}h{level}" for level in range(1, 7))
 
 CSS_FILE = "epub.css"
 COVER_IMAGE = "cover.svg"
@@ -218,7 +219,7 @@ def number_headings(documents: list[Document]) -> None:
     taken = {element.get("id") for document in documents for element in document.root.iter()}
     count = 0
     for document in documents:
-        for heading in document.root.iter(*(H + f"h{n}" for n in range(1, 7))):
+        for heading in document.root.iter(*HEADINGS):
             if not heading.get("id"):
                 count += 1
                 while f"heading-{count}" in taken:  # never repeat an id the text has
@@ -248,7 +249,7 @@ def label_sections(documents: list[Document]) -> None:
     """
     for document in documents:
         section = document.root.find(f"{H}body/{H}section")
-        heading = next(section.iter(*(H + f"h{n}" for n in range(1, 7))), None)
+        heading = next(section.iter(*HEADINGS), None)
         if section.get("aria-label") and heading is not None and section.get("id") != "text":
             del section.attrib["aria-label"]
             section.set("aria-labelledby", heading.get("id"))
@@ -368,7 +369,7 @@ def heading_entries(document: Document) -> list[TocEntry]:
     """The headings of a document as nested entries (h2 above h3 above …)."""
     root: list[TocEntry] = []
     stack: list[tuple[int, list[TocEntry]]] = [(0, root)]
-    for heading in document.root.iter(*(H + f"h{n}" for n in range(1, 7))):
+    for heading in document.root.iter(*HEADINGS):
         level = int(heading.tag[-1])
         text = clean("".join(heading.itertext()))
         if not text:
@@ -466,7 +467,7 @@ def accessibility(documents: list[Document], toc: list[TocEntry]) -> Accessibili
     # Structural navigation means the text itself has headings; the title
     # page's and colophon's own headings alone do not make it so.
     headings = any(True for d in documents if d.landmark == "bodymatter"
-                   for _ in d.root.iter(*(H + f"h{n}" for n in range(1, 7))))
+                   for _ in d.root.iter(*HEADINGS))
     modes = ("textual", "visual") if images else ("textual",)
     if not images:
         sufficient = ("textual",)
@@ -529,7 +530,7 @@ def element_problems(element: etree._Element) -> list[str]:
     problems = []
     if name in (H + "img", H + "canvas") and not has_alternative(element):
         problems.append("an image has no text alternative")
-    if re.fullmatch(rf"{re.escape(H)}h[1-6]", name) and not text:
+    if name in HEADINGS and not text:
         problems.append("an empty heading")
     if name == H + "table" and element.find(f".//{H}th") is None:
         problems.append("a table without header cells")
