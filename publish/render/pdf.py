@@ -199,9 +199,9 @@ class Finisher:
     """WeasyPrint's ``finisher`` hook: check and complete the PDF in memory."""
 
     def __init__(self, edition: Edition, tei_path: Path, options: Options,
-                 origins: dict[int, tuple[object, object]] | None = None) -> None:
+                 origins: dict[int, tuple[object, object]]) -> None:
         self.edition, self.tei_path, self.options = edition, tei_path, options
-        self.origins = origins if origins is not None else {}  # filled while WeasyPrint tags
+        self.origins = origins  # filled while WeasyPrint tags
 
     def __call__(self, document, pdf: pydyf.PDF) -> None:
         refuse_missing_glyphs(document, self.tei_path)
