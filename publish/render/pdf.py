@@ -237,9 +237,14 @@ def describe(codepoint: int) -> str:
     return f"({unicodedata.name(character, '') or kinds.get(unicodedata.category(character), 'unnamed')})"
 
 
+def object_number(reference) -> int:
+    """The object number of a reference such as ``b"12 0 R"`` (ISO 32000-1 §7.3.10)."""
+    return int(bytes(reference).split()[0])
+
+
 def pdf_object(pdf: pydyf.PDF, reference) -> object:
     """The object a reference such as ``b"12 0 R"`` points at."""
-    return pdf.objects[int(bytes(reference).split()[0])]
+    return pdf.objects[object_number(reference)]
 
 
 def deduplicate_associated_files(pdf: pydyf.PDF) -> None:
@@ -285,9 +290,9 @@ def mark_margin_boxes_as_artifacts(pdf: pydyf.PDF) -> None:
     for number, element in enumerate(pdf.objects):
         if (isinstance(element, dict) and element.get("Type") == "/StructElem"
                 and number not in reachable and "Pg" in element):
-            page = int(bytes(element["Pg"]).split()[0])
+            page = object_number(element["Pg"])
             mcids_by_page.setdefault(page, set()).update(k for k in element["K"] if isinstance(k, int))
-    page_numbers = {int(bytes(ref).split()[0]): index for index, ref in enumerate(pdf.page_references)}
+    page_numbers = {object_number(ref): index for index, ref in enumerate(pdf.page_references)}
     for page, mcids in mcids_by_page.items():
         stream = pdf_object(pdf, pdf.objects[page]["Contents"])
         artifact_marked_content(stream, mcids)
@@ -305,7 +310,7 @@ def reachable_elements(pdf: pydyf.PDF, root: dict) -> set[int]:
         kid = todo.pop()
         if isinstance(kid, int):
             continue
-        number = int(bytes(kid).split()[0])
+        number = object_number(kid)
         element = pdf.objects[number]
         if number in seen or not isinstance(element, dict) or element.get("Type") != "/StructElem":
             continue
