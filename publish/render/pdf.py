@@ -33,7 +33,6 @@ element split by a page break are joined again
 from __future__ import annotations
 
 import contextlib
-import copy
 import dataclasses
 import textwrap
 from pathlib import Path
@@ -159,8 +158,9 @@ def html_text(xhtml: etree._ElementTree, edition: Edition) -> str:
 
     WeasyPrint parses HTML, where ``<p/>`` would open an element, so the tree
     is serialised with the HTML method after dropping the XHTML namespace.
+    The tree is changed in place: it is made for this one serialisation.
     """
-    root = copy.deepcopy(xhtml.getroot())
+    root = xhtml.getroot()
     for element in root.iter():
         if isinstance(element.tag, str):
             element.tag = etree.QName(element).localname
