@@ -132,7 +132,7 @@ def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
         title=title,
         local_id=clean(first_text(root, header + "tei:publicationStmt/tei:idno[@type='local']")),
         language=root.get(XML_LANG) or "und",
-        date=(xpath(root, bibl + "tei:date/@when") or [None])[0],
+        date=first_text(root, bibl + "tei:date/@when"),
         publisher=clean(first_text(root, header + "tei:publicationStmt/tei:publisher")) or None,
         rights=clean(first_text(root, header + "tei:publicationStmt/tei:availability")),
         creators=tuple(clean("".join(a.itertext())) for a in xpath(root, header + "tei:titleStmt/tei:author")),
