@@ -15,7 +15,7 @@ from publish.options import Options
 
 
 def check_tei(path: Path, options: Options, tei_all: Path | None = None) -> list[str]:
-    """TEI: well-formed, valid against publish.rng and, if given, tei_all.rng."""
+    """TEI: well-formed, valid against publish.rng and, if given, tei_all.rng (RELAX NG, ISO/IEC 19757-2)."""
     from publish.tei import parse_file
     from publish.tei.validate import first_error, publish_schema, rng_schema
 

@@ -632,6 +632,7 @@ class KeptHtml(epub.EpubHtml):
     """
 
     def get_content(self, default=None):
+        """The document's bytes as :meth:`Document.serialise` made them, untouched."""
         return self.content
 
 

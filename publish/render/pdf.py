@@ -204,6 +204,7 @@ class Finisher:
         self.origins = origins  # filled while WeasyPrint tags
 
     def __call__(self, document, pdf: pydyf.PDF) -> None:
+        """Refuse tofu first, then fix the PDF/A-3 details WeasyPrint leaves (module docstring)."""
         refuse_missing_glyphs(document, self.tei_path)
         deduplicate_associated_files(pdf)
         set_embedded_media_type(pdf, TEI_MEDIA_TYPE)
