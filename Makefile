@@ -24,6 +24,9 @@ JAVA_PACKAGE := openjdk-17-jre-headless
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- seeds templates publish pyproject.toml 2>/dev/null | grep . || echo 0)
 export SOURCE_DATE_EPOCH
 
+# The official TEI P5 schema, read in place when it is there (make validate).
+TEI_ALL := ../shared/schemas/tei/tei_all.rng
+
 .PHONY: all build test validate deposit bench clean system
 
 all: build
@@ -56,7 +59,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 validate: build
-	$(BIN)/publish validate dist/tei/*.xml $(wildcard dist/pdf/*.pdf) $(wildcard dist/epub/*.epub)
+	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL)) dist/tei/*.xml $(wildcard dist/pdf/*.pdf) $(wildcard dist/epub/*.epub)
 
 # One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
 deposit: build
