@@ -47,11 +47,14 @@ def asset_folder(tei_path: Path) -> Path:
 class SafeFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only ``data:`` and allowed ``file:`` URLs."""
 
-    def __init__(self, allowed: tuple[Path, ...], document: str = "") -> None:
+    def __init__(self, allowed: tuple[Path, ...], document: str = "",
+                 alias: tuple[Path, Path] | None = None) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         # Real paths, so a symbolic link cannot lead out of an allowed folder.
         self.allowed = tuple(Path(os.path.realpath(folder)) for folder in allowed)
         self.document = document
+        # (virtual folder, real folder): URLs under the first are read from the second.
+        self.alias = alias
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         """Serve ``url`` if it is allowed; otherwise log a warning and raise :class:`RefusedURL`."""
@@ -72,13 +75,19 @@ class SafeFetcher(URLFetcher):
         parts = urllib.parse.urlsplit(url)
         if parts.netloc.lower() not in LOCAL_HOSTS:
             self.refuse(url, f"the file is on another host ({parts.netloc})")
-        path = Path(os.path.realpath(urllib.request.url2pathname(parts.path)))
+        path = self.unalias(Path(urllib.request.url2pathname(parts.path)))
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             self.refuse(url, "the file is outside templates/ and the document's asset folder")
         if not path.is_file():
             self.refuse(url, "no such file")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+
+    def unalias(self, path: Path) -> Path:
+        """The real path of a requested one, virtual folder replaced by its real folder."""
+        if self.alias and path.is_relative_to(self.alias[0]):
+            path = self.alias[1] / path.relative_to(self.alias[0])
+        return Path(os.path.realpath(path))
 
     def refuse(self, url: str, reason: str) -> None:
         """Log the refusal as a WARNING and fail the fetch."""

@@ -48,7 +48,8 @@ from publish.log import LOGGER
 from publish.options import Options
 from publish.render.fetcher import SafeFetcher, asset_folder
 from publish.render.xhtml import to_xhtml
-from publish.tei import first_text, parse_bytes, tag, xml, xpath
+from publish.tei import first_text, parse_bytes, tag, xml
+from publish.tei.header import HeaderFacts
 
 #: ISO 19005-3 part and conformance level; see the README for why "a".
 PDF_VARIANT = "pdf/a-3a"
@@ -56,6 +57,8 @@ PDFA_PART, PDFA_CONFORMANCE = "3", "A"
 STYLESHEET = "print.css"
 #: Longest running-header title before it is shortened at a word boundary.
 SHORT_TITLE_WIDTH = 60
+#: Where WeasyPrint is told the TEI file lies; the safe fetcher maps it to the real folder.
+VIRTUAL_FOLDER = Path("/publish-document")
 TEI_MEDIA_TYPE = "text/xml"
 CREATOR_TOOL = f"publish {__version__}"
 
@@ -77,29 +80,20 @@ class Edition:
     @classmethod
     def from_tei(cls, tei: etree._ElementTree) -> "Edition":
         """Read title, people, dates, language, identifier and licence from the header."""
-        root = tei.getroot()
-        file_desc = "/tei:TEI/tei:teiHeader/tei:fileDesc"
-        title = " ".join((first_text(root, f"{file_desc}/tei:titleStmt/tei:title[1]") or "Untitled").split())
-        short = first_text(root, f"{file_desc}/tei:titleStmt/tei:title[@type='short']")
+        facts = HeaderFacts.read(tei)
+        title = facts.title or "Untitled"
+        short = first_text(tei.getroot(), "//tei:titleStmt/tei:title[@type='short']")
         return cls(
             title=title,
             short_title=" ".join(short.split()) if short else shorten(title),
-            creators=tuple(" ".join("".join(a.itertext()).split())
-                           for a in xpath(root, f"{file_desc}/tei:titleStmt/tei:author")),
-            publisher=first_text(root, f"{file_desc}/tei:publicationStmt/tei:publisher"),
-            date=first_text(root, f"{file_desc}/tei:sourceDesc/tei:bibl/tei:date/@when"),
-            language=root.get(xml("lang")) or "und",
-            identifier=first_text(root, f"{file_desc}/tei:publicationStmt/tei:idno[@type='URN']") or "",
-            rights=normalised(first_text(root, f"{file_desc}/tei:publicationStmt/tei:availability")),
-            description=normalised(first_text(
-                root, f"{file_desc}/tei:sourceDesc/tei:bibl/tei:note[@type='description']")),
+            creators=facts.creators,
+            publisher=facts.publisher,
+            date=facts.source_date,
+            language=facts.language,
+            identifier=facts.urn,
+            rights=facts.rights or None,
+            description=facts.description or None,
         )
-
-
-def normalised(text: str | None) -> str | None:
-    """Whitespace collapsed, or ``None`` for nothing."""
-    text = " ".join((text or "").split())
-    return text or None
 
 
 def shorten(title: str) -> str:
@@ -136,13 +130,16 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
     # relative to the TEI file, as the normalisers write it.
     stylesheet = (options.templates / STYLESHEET).resolve().as_uri()
     html = html_text(to_xhtml(tei, options.templates, "pdf", stylesheet), edition)
-    fetcher = SafeFetcher((options.templates, asset_folder(tei_path)), document=str(tei_path))
+    # WeasyPrint names each image by the md5 of its URL, so the document is given a
+    # fixed virtual location: the PDF's bytes must not depend on where the TEI sits.
+    fetcher = SafeFetcher((options.templates, asset_folder(tei_path)), document=str(tei_path),
+                          alias=(VIRTUAL_FOLDER, tei_path.resolve().parent))
     built = options.build_datetime.replace(tzinfo=None)  # WeasyPrint appends the "Z" itself
     source = weasyprint.Attachment(
         string=tei_data, url_fetcher=fetcher, name=tei_path.name, relationship="Source",
         description="TEI P5 master of this edition (archival source)", created=built, modified=built)
     try:
-        document = weasyprint.HTML(string=html, base_url=tei_path.resolve().as_uri(),
+        document = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / tei_path.name).as_uri(),
                                    url_fetcher=fetcher).render()
         with structure_origins() as origins:
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],

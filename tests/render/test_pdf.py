@@ -11,6 +11,7 @@ ISO 16684-1 (XMP).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -253,6 +254,26 @@ def test_reproducible_bytes_across_processes(editions, tmp_path):
                             env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert again.read_bytes() == pdf.read_bytes()
+
+
+
+def test_bytes_do_not_depend_on_where_the_master_lies(tmp_path, options):
+    """An edition with an image, rendered from two folders: same bytes (WeasyPrint names
+    images by their URL, so the document is given a fixed virtual location)."""
+    from publish.normalise import normalise_with_assets, read_source, write_assets
+
+    seed = SAMPLE.parent / "002_council_budget.html"
+    tree, assets = normalise_with_assets(read_source(seed), options)
+    assert assets, "the seed must carry an image for this test to mean anything"
+    editions = []
+    for folder in ("one", "elsewhere/two"):
+        tei = tmp_path / folder / "tei" / f"{seed.stem}.xml"
+        write_assets(tei, seed.stem, assets)
+        tei.write_bytes(serialise(tree))
+        editions.append(pdf_bytes(tei, options))
+    assert editions[0] == editions[1]
+    with pikepdf.open(io.BytesIO(editions[0])) as pdf:
+        assert any(page.get_images() for page in pdf.pages), "the image must be in the PDF"
 
 
 # -- any script ----------------------------------------------------------------
