@@ -41,7 +41,8 @@ from publish.fileio import atomic_write
 from publish.log import LOGGER
 from publish.options import Options
 from publish.render.xhtml import XHTML_NS, direction, to_xhtml
-from publish.tei import first_text, parse_file, tag, xml, xpath
+from publish.tei import parse_file, tag, xml
+from publish.tei.header import HeaderFacts
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 XML_LANG = xml("lang")
@@ -114,29 +115,17 @@ class BookMetadata:
 
 def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
     """Read :class:`BookMetadata` from the teiHeader; refuse a header without identity."""
-    root = tei.getroot()
-    header = "tei:teiHeader/tei:fileDesc/"
-    bibl = header + "tei:sourceDesc/tei:bibl/"
-    identifier = clean(first_text(root, header + "tei:publicationStmt/tei:idno[@type='URN']"))
-    title = clean(first_text(root, header + "tei:titleStmt/tei:title"))
-    if not identifier.startswith("urn:uuid:") or not title:
+    facts = HeaderFacts.read(tei)
+    if not facts.urn.startswith("urn:uuid:") or not facts.title:
         raise InvalidTEIError("the teiHeader has no urn:uuid idno or no title; "
                               "normalise the source again", path)
-    sources = [clean(first_text(root, bibl + "tei:note[@type='description']"))]
-    filename = clean(first_text(root, bibl + "tei:idno[@type='filename']"))
-    sha256 = clean(first_text(root, bibl + "tei:idno[@type='sha256']"))
-    if filename or sha256:
-        sources.append(f"{filename} (SHA-256 {sha256})" if sha256 else filename)
+    sources = [facts.description]
+    if facts.filename or facts.sha256:
+        sources.append(f"{facts.filename} (SHA-256 {facts.sha256})" if facts.sha256 else facts.filename)
     return BookMetadata(
-        identifier=identifier,
-        title=title,
-        local_id=clean(first_text(root, header + "tei:publicationStmt/tei:idno[@type='local']")),
-        language=root.get(XML_LANG) or "und",
-        date=first_text(root, bibl + "tei:date/@when"),
-        publisher=clean(first_text(root, header + "tei:publicationStmt/tei:publisher")) or None,
-        rights=clean(first_text(root, header + "tei:publicationStmt/tei:availability")),
-        creators=tuple(clean("".join(a.itertext())) for a in xpath(root, header + "tei:titleStmt/tei:author")),
-        sources=tuple(s for s in sources if s),
+        identifier=facts.urn, title=facts.title, local_id=facts.local_id,
+        language=facts.language, date=facts.source_date, publisher=facts.publisher,
+        rights=facts.rights, creators=facts.creators, sources=tuple(s for s in sources if s),
     )
 
 

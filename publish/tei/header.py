@@ -17,7 +17,7 @@ from lxml import etree
 from publish import __version__
 from publish.metadata import Metadata
 from publish.options import Options
-from publish.tei import T, xml
+from publish.tei import T, first_text, xml, xpath
 
 #: Namespace for the document URNs: uuid5(DOC_NAMESPACE, "<id>").
 DOC_NAMESPACE = uuid.UUID("5b0c7f3e-6a53-4a54-9d1b-8f3c2e1a9d40")
@@ -60,6 +60,53 @@ class Decisions:
     quotation: tuple[str, ...] = ()
     segmentation: tuple[str, ...] = ()
     correction: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class HeaderFacts:
+    """What a teiHeader written by :func:`build_header` says, read back for the renderers.
+
+    Every string is whitespace-collapsed; a value the header lacks is ``""``
+    (or ``None`` for the optional dates and publisher), so each renderer
+    decides for itself what a missing value means.
+    """
+
+    title: str
+    creators: tuple[str, ...]
+    publisher: str | None
+    source_date: str | None
+    language: str
+    urn: str
+    local_id: str
+    rights: str
+    description: str
+    filename: str
+    sha256: str
+
+    @classmethod
+    def read(cls, tei: etree._ElementTree) -> "HeaderFacts":
+        """Read the facts from a TEI document's header (TEI P5 §2.2)."""
+        root = tei.getroot()
+        file_desc = "/tei:TEI/tei:teiHeader/tei:fileDesc/"
+        bibl = file_desc + "tei:sourceDesc/tei:bibl/"
+
+        def text(expr: str) -> str:
+            return " ".join((first_text(root, file_desc + expr) or "").split())
+
+        return cls(
+            title=text("tei:titleStmt/tei:title[1]"),
+            creators=tuple(" ".join("".join(a.itertext()).split())
+                           for a in xpath(root, file_desc + "tei:titleStmt/tei:author")),
+            publisher=text("tei:publicationStmt/tei:publisher") or None,
+            source_date=first_text(root, bibl + "tei:date/@when"),
+            language=root.get(xml("lang")) or "und",
+            urn=text("tei:publicationStmt/tei:idno[@type='URN']"),
+            local_id=text("tei:publicationStmt/tei:idno[@type='local']"),
+            rights=text("tei:publicationStmt/tei:availability"),
+            description=text("tei:sourceDesc/tei:bibl/tei:note[@type='description']"),
+            filename=text("tei:sourceDesc/tei:bibl/tei:idno[@type='filename']"),
+            sha256=text("tei:sourceDesc/tei:bibl/tei:idno[@type='sha256']"),
+        )
 
 
 def document_urn(identifier: str) -> str:
