@@ -61,11 +61,6 @@ class Metadata:
 SIDECAR_KEYS = {f.name for f in dataclasses.fields(Metadata)} - {"title_supplied"}
 
 
-def sidecar_path(source: Path) -> Path:
-    """The sidecar beside a seed: same stem, ``.toml``."""
-    return source.with_suffix(".toml")
-
-
 def load_sidecar(path: Path) -> Metadata:
     """Read and check a sidecar TOML file."""
     try:

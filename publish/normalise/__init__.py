@@ -14,9 +14,9 @@ from pathlib import Path
 from lxml import etree
 
 from publish.errors import InputError, UnsupportedFormatError
-from publish.fileio import atomic_write
+from publish.layout import sidecar_path
 from publish.log import LOGGER
-from publish.metadata import Metadata, load_sidecar, sidecar_path
+from publish.metadata import Metadata, load_sidecar
 from publish.normalise import docx, html, markdown, tei, text
 from publish.normalise.safezip import looks_like_zip
 from publish.normalise.base import Normalised, Source
@@ -89,7 +89,7 @@ def normalise_with_assets(source: Source, options: Options
     """The TEI document and its assets ``(name, bytes)``: images its ``graphic/@url`` names.
 
     ``graphic/@url`` is ``<id>_assets/<name>``, relative to the TEI file, so the
-    assets go in that folder beside it (:func:`write_assets`).
+    assets go in that folder beside it (:meth:`publish.layout.Layout.assets`).
     """
     module = normaliser_for(source.path, source.data)
     result: Normalised = module.normalise(source)
@@ -107,17 +107,6 @@ def normalise_with_assets(source: Source, options: Options
     check_publish_schema(tree, source.path)
     LOGGER.info("%s: normalised with the %s normaliser", source.path, module.NAME)
     return tree, result.assets
-
-
-def asset_folder(tei_path: Path, identifier: str) -> Path:
-    """Where a TEI file's assets go: ``<id>_assets/`` beside it (see :class:`structure.Assets`)."""
-    return Path(tei_path).parent / f"{identifier}_assets"
-
-
-def write_assets(tei_path: Path, identifier: str, assets) -> None:
-    """Write each asset atomically into the asset folder beside ``tei_path``."""
-    for name, data in assets:
-        atomic_write(asset_folder(tei_path, identifier) / name, data)
 
 
 def normalise_file(path: Path, options: Options) -> etree._ElementTree:

@@ -22,6 +22,7 @@ import urllib.parse
 
 from lxml import etree
 
+from publish.layout import asset_folder_name
 from publish.log import LOGGER
 from publish.normalise.text import append_text
 from publish.tei import T, localname, xml, xpath
@@ -323,7 +324,7 @@ class Assets:
     """
 
     def __init__(self, identifier: str) -> None:
-        self.folder = f"{identifier}_assets"
+        self.folder = asset_folder_name(identifier)
         self.files: dict[str, bytes] = {}
 
     def add(self, data: bytes) -> tuple[str, str] | None:

@@ -5,12 +5,12 @@ package document (metadata, manifest, spine), §6 XHTML content documents,
 §7 navigation document, §4 OCF (the zip container), and EPUB Accessibility
 1.1 (§5, discovery metadata; schema.org accessibility properties).
 
-The path: TEI file → safe parse → :func:`publish.render.xhtml.to_xhtml`
+The path: the TEI master (parsed once by the caller) → :func:`publish.render.xhtml.to_xhtml`
 (target ``epub``) → one content document per section of that XHTML (title
 page, text, colophon, found by ``id``) plus a generated cover, a navigation
 document and the images from the TEI's ``<id>_assets/`` folder → an ebooklib
 :class:`EpubBook` (package document, NCX for EPUB 2 reading systems,
-container) → the zip rewritten for reproducible bytes → written atomically.
+container) → the zip rewritten for reproducible bytes, returned to the caller.
 The accessibility metadata is computed from those documents
 (:func:`accessibility`), so it stays true whatever the source contains.
 
@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -37,12 +38,12 @@ from ebooklib import epub
 from lxml import etree
 
 from publish.errors import InvalidTEIError, RenderError
-from publish.fileio import atomic_write
-from publish.log import LOGGER
+from publish.layout import asset_folder_name
 from publish.options import Options
 from publish.render.xhtml import XHTML_NS, direction, to_xhtml
-from publish.tei import parse_file, tag, xml
+from publish.tei import xml
 from publish.tei.header import HeaderFacts
+from publish.tei.master import Master
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 XML_LANG = xml("lang")
@@ -581,28 +582,26 @@ def image_media_type(data: bytes) -> str | None:
     return None
 
 
-def document_images(documents: list[Document], tei_path: Path, meta: BookMetadata) -> list[Resource]:
-    """The images the documents show, read from the TEI's asset folder ``<id>_assets/``.
+def document_images(documents: list[Document], master: Master, meta: BookMetadata) -> list[Resource]:
+    """The images the documents show, from the master's assets (its ``<id>_assets/`` folder).
 
-    Only files inside that folder are taken (no absolute paths, no ``..``, no
+    Only the master's own images are taken (no absolute paths, no ``..``, no
     URLs: nothing is fetched); the image keeps its relative path inside the
     EPUB, so the ``src`` stays right.
     """
-    folder = (tei_path.parent / f"{meta.local_id}_assets").resolve()
+    folder = asset_folder_name(meta.local_id)
     found: dict[str, Resource] = {}
     for document in documents:
         for image in document.root.iter(H + "img"):
             href = image.get("src", "")
             if href == COVER_IMAGE or href in found:
                 continue
-            path = (tei_path.parent / href).resolve()
             if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith("/") \
-                    or not path.is_relative_to(folder):
-                raise RenderError(f"image {href!r} is not in the asset folder {folder.name}/")
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                raise RenderError(f"cannot read image {href}: {error.strerror}") from None
+                    or posixpath.normpath(href).split("/")[0] != folder or ".." in href.split("/"):
+                raise RenderError(f"image {href!r} is not in the asset folder {folder}/")
+            data = master.assets.get(posixpath.normpath(href))
+            if data is None:
+                raise RenderError(f"cannot read image {href}: No such file or directory")
             media_type = image_media_type(data)
             if media_type is None:
                 raise RenderError(f"image {href} is not PNG, JPEG, GIF, WebP or SVG "
@@ -719,22 +718,18 @@ def reproducible_zip(raw: bytes, source_date_epoch: int) -> bytes:
 
 # -- the renderer -----------------------------------------------------------
 
-def read_tei(tei_path: Path) -> etree._ElementTree:
-    """Parse the TEI master safely and check it is a TEI document of the publish subset."""
-    from publish.tei.validate import first_error, publish_schema
-
-    tree = parse_file(tei_path)
-    if tree.getroot().tag != tag("TEI"):
-        raise InvalidTEIError("not a TEI document (the root is not TEI)", tei_path)
-    problem = first_error(publish_schema(), tree)
-    if problem:
-        raise InvalidTEIError(f"not valid against publish.rng: {problem}", tei_path)
-    return tree
+def render(master: Master, options: Options) -> bytes:
+    """The bytes of the EPUB 3.3 edition of one TEI master (see :mod:`publish.formats`)."""
+    try:
+        return epub_bytes(master, options)
+    except RenderError as error:
+        raise RenderError(error.message, master.shown) from None
 
 
-def epub_bytes(tei: etree._ElementTree, tei_path: Path, options: Options) -> bytes:
-    """The complete EPUB for a TEI tree, as bytes."""
-    meta = book_metadata(tei, tei_path)
+def epub_bytes(master: Master, options: Options) -> bytes:
+    """The complete EPUB for a TEI master, as bytes."""
+    tei = master.tree
+    meta = book_metadata(tei, master.shown)
     xhtml = to_xhtml(tei, options.templates, "epub", CSS_FILE)
     documents = [cover_document(meta)] + split_documents(xhtml, meta)
     toc = table_of_contents(documents[1:], meta)
@@ -744,22 +739,7 @@ def epub_bytes(tei: etree._ElementTree, tei_path: Path, options: Options) -> byt
         css = (Path(options.templates) / CSS_FILE).read_bytes()
     except OSError as error:
         raise RenderError(f"cannot read the stylesheet {CSS_FILE}: {error.strerror}") from None
-    images = document_images(documents, tei_path, meta)
+    images = document_images(documents, master, meta)
     raw = package(meta, documents, nav, cover_svg(meta, Path(options.templates)), images, toc, access,
                   css, options)
     return reproducible_zip(raw, options.source_date_epoch)
-
-
-def render_epub(tei_path: Path, out: Path, options: Options) -> None:
-    """Render a TEI master to an EPUB 3.3 file at ``out``, written atomically."""
-    tei_path, out = Path(tei_path), Path(out)
-    tei = read_tei(tei_path)
-    try:
-        data = epub_bytes(tei, tei_path, options)
-    except RenderError as error:
-        raise RenderError(error.message, tei_path) from None
-    try:
-        atomic_write(out, data)
-    except OSError as error:
-        raise RenderError(f"cannot write {out}: {error.strerror}", tei_path) from None
-    LOGGER.info("wrote %s", out)

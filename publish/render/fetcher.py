@@ -6,9 +6,10 @@ WeasyPrint fetches stylesheets, fonts and images through a URL fetcher
 
 * ``data:`` URLs (RFC 2397), and
 * ``file:`` URLs (RFC 8089) on the local host whose real path (symbolic links
-  resolved) lies inside one of the allowed folders: ``templates/`` and the
-  document's own asset folder, :func:`asset_folder` (``dist/tei/<id>_assets/``
-  for ``dist/tei/<id>.xml``).
+  resolved) lies inside one of the allowed folders (``templates/``), and
+* the document's own images, which the renderer holds in memory
+  (:class:`publish.tei.master.Master`) and which WeasyPrint sees under a fixed
+  virtual folder: ``file:///publish-document/<id>_assets/<name>``.
 
 Everything else (``file:///etc/passwd``, ``http(s):``, loopback addresses,
 ``ftp:``, a symbolic link out of an allowed folder) is refused: the refusal is
@@ -22,9 +23,11 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import posixpath
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Mapping
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -38,23 +41,17 @@ class RefusedURL(ValueError):
     """A URL the safe fetcher will not open; WeasyPrint leaves the resource out."""
 
 
-def asset_folder(tei_path: Path) -> Path:
-    """The document's own asset folder: ``<id>_assets/`` beside ``<id>.xml``."""
-    tei_path = Path(tei_path)
-    return tei_path.parent / f"{tei_path.stem}_assets"
-
-
 class SafeFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves only ``data:`` and allowed ``file:`` URLs."""
 
     def __init__(self, allowed: tuple[Path, ...], document: str = "",
-                 alias: tuple[Path, Path] | None = None) -> None:
+                 virtual: tuple[Path, Mapping[str, bytes]] | None = None) -> None:
         super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
         # Real paths, so a symbolic link cannot lead out of an allowed folder.
         self.allowed = tuple(Path(os.path.realpath(folder)) for folder in allowed)
         self.document = document
-        # (virtual folder, real folder): URLs under the first are read from the second.
-        self.alias = alias
+        # (virtual folder, files by relative URL): URLs under the folder are served from memory.
+        self.virtual = virtual
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         """Serve ``url`` if it is allowed; otherwise log a warning and raise :class:`RefusedURL`."""
@@ -75,7 +72,10 @@ class SafeFetcher(URLFetcher):
         parts = urllib.parse.urlsplit(url)
         if parts.netloc.lower() not in LOCAL_HOSTS:
             self.refuse(url, f"the file is on another host ({parts.netloc})")
-        path = self.unalias(Path(urllib.request.url2pathname(parts.path)))
+        path = Path(urllib.request.url2pathname(parts.path))
+        if self.virtual and path.is_relative_to(self.virtual[0]):
+            return self.fetch_virtual(url, path.relative_to(self.virtual[0]).as_posix())
+        path = Path(os.path.realpath(path))
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             self.refuse(url, "the file is outside templates/ and the document's asset folder")
         if not path.is_file():
@@ -83,11 +83,13 @@ class SafeFetcher(URLFetcher):
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
 
-    def unalias(self, path: Path) -> Path:
-        """The real path of a requested one, virtual folder replaced by its real folder."""
-        if self.alias and path.is_relative_to(self.alias[0]):
-            path = self.alias[1] / path.relative_to(self.alias[0])
-        return Path(os.path.realpath(path))
+    def fetch_virtual(self, url: str, name: str) -> URLFetcherResponse:
+        """Serve one of the document's own files, held in memory, by its relative URL."""
+        data = self.virtual[1].get(posixpath.normpath(name))
+        if data is None:
+            self.refuse(url, "not one of the document's images (no such file in its asset folder)")
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
     def refuse(self, url: str, reason: str) -> None:
         """Log the refusal as a WARNING and fail the fetch."""

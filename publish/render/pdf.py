@@ -21,11 +21,11 @@ XSLT) → WeasyPrint with ``templates/print.css`` and the safe URL fetcher
   the trailer ``/ID`` is the MD5 of the objects (pydyf).
 
 All fixes are made on WeasyPrint's in-memory PDF, in its ``finisher`` hook,
-before anything is written, so the file is written once, atomically.
+and the renderer returns the bytes; the caller writes the file, once, atomically.
 
 Relative URLs in the text (``graphic/@url`` is ``<id>_assets/<name>``) resolve
-against the TEI file; the fetcher reads only ``templates/`` and that asset
-folder. WeasyPrint builds the structure tree page by page; the pieces of an
+against the TEI master; the fetcher reads only ``templates/`` and serves the
+master's images from memory. WeasyPrint builds the structure tree page by page; the pieces of an
 element split by a page break are joined again
 (:func:`join_elements_split_by_pages`), so a paragraph is one ``/P``.
 """
@@ -42,14 +42,13 @@ import pydyf
 from lxml import etree
 
 from publish import __version__
-from publish.errors import InputError, InvalidTEIError, PublishError, RenderError
-from publish.fileio import atomic_write
-from publish.log import LOGGER
+from publish.errors import PublishError, RenderError
 from publish.options import Options
-from publish.render.fetcher import SafeFetcher, asset_folder
+from publish.render.fetcher import SafeFetcher
 from publish.render.xhtml import to_xhtml
-from publish.tei import first_text, parse_bytes, tag, xml
+from publish.tei import first_text, xml
 from publish.tei.header import HeaderFacts
+from publish.tei.master import Master
 
 #: ISO 19005-3 part and conformance level; see the README for why "a".
 PDF_VARIANT = "pdf/a-3a"
@@ -104,27 +103,17 @@ def shorten(title: str) -> str:
 # -- rendering ---------------------------------------------------------------
 
 def warm_up(templates: Path) -> None:
-    """Pay WeasyPrint's import once per worker process (called by :mod:`publish.workers`)."""
-    import weasyprint  # noqa: F401  loads Pango (through cffi), HarfBuzz and fontTools
+    """Pay WeasyPrint's import and font configuration once per worker process."""
+    from weasyprint.text.fonts import FontConfiguration  # loads Pango (cffi), HarfBuzz, fontTools
+
+    FontConfiguration()  # reads fontconfig's configuration and font list once
 
 
-def render_pdf(tei_path: Path, out: Path, options: Options) -> None:
-    """Render the TEI master ``tei_path`` to the PDF/A-3 edition ``out``, atomically."""
-    atomic_write(Path(out), pdf_bytes(Path(tei_path), options))
-    LOGGER.info("wrote %s", out)
-
-
-def pdf_bytes(tei_path: Path, options: Options) -> bytes:
-    """The bytes of the PDF edition of one TEI master."""
+def render(master: Master, options: Options) -> bytes:
+    """The bytes of the PDF/A-3 edition of one TEI master (see :mod:`publish.formats`)."""
     import weasyprint
 
-    try:
-        tei_data = tei_path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read the TEI master: {err.strerror}", tei_path) from None
-    tei = parse_bytes(tei_data, tei_path)
-    if tei.getroot().tag != tag("TEI"):
-        raise InvalidTEIError(f"not a TEI document: the root element is {tei.getroot().tag}", tei_path)
+    tei = master.tree
     edition = Edition.from_tei(tei)
     # The stylesheet by absolute URL; everything else (graphic/@url = "<id>_assets/…")
     # relative to the TEI file, as the normalisers write it.
@@ -132,22 +121,23 @@ def pdf_bytes(tei_path: Path, options: Options) -> bytes:
     html = html_text(to_xhtml(tei, options.templates, "pdf", stylesheet), edition)
     # WeasyPrint names each image by the md5 of its URL, so the document is given a
     # fixed virtual location: the PDF's bytes must not depend on where the TEI sits.
-    fetcher = SafeFetcher((options.templates, asset_folder(tei_path)), document=str(tei_path),
-                          alias=(VIRTUAL_FOLDER, tei_path.resolve().parent))
+    # Its images are served from memory under that location.
+    fetcher = SafeFetcher((options.templates,), document=str(master.shown),
+                          virtual=(VIRTUAL_FOLDER, master.assets))
     built = options.build_datetime.replace(tzinfo=None)  # WeasyPrint appends the "Z" itself
     source = weasyprint.Attachment(
-        string=tei_data, url_fetcher=fetcher, name=tei_path.name, relationship="Source",
+        string=master.data, url_fetcher=fetcher, name=master.filename, relationship="Source",
         description="TEI P5 master of this edition (archival source)", created=built, modified=built)
     try:
-        document = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / tei_path.name).as_uri(),
+        document = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / master.filename).as_uri(),
                                    url_fetcher=fetcher).render()
         with structure_origins() as origins:
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
-                                      finisher=Finisher(edition, tei_path, options, origins))
+                                      finisher=Finisher(edition, master.shown, options, origins))
     except PublishError:
         raise
     except Exception as err:  # WeasyPrint or pydyf failed: one line, the document named
-        raise RenderError(f"WeasyPrint failed: {type(err).__name__}: {err}", tei_path) from err
+        raise RenderError(f"WeasyPrint failed: {type(err).__name__}: {err}", master.shown) from err
 
 
 def html_text(xhtml: etree._ElementTree, edition: Edition) -> str:

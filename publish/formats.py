@@ -1,0 +1,115 @@
+"""The output tables: every kind of output publish makes, one row each.
+
+Like pandoc's ``writers`` list, these are literal tables beside the code they
+name. ``FORMATS`` lists the per-document outputs, made from one TEI master
+each; ``COLLECTIONS`` lists the collection outputs, made after the documents
+from the manifest and every master's header. The CLI (``--only``), the build,
+``publish validate``, ``publish deposit`` and the Makefile all read these
+rows, so a new output is one module and one row.
+
+Functions are named as ``"module:function"`` and imported only when used, so
+a build that has nothing to do imports no renderer.
+
+A per-document renderer is ``render(master: publish.tei.master.Master,
+options: publish.options.Options) -> bytes``: it gets the parsed master, its
+bytes and its assets and returns the edition's bytes. It writes no file and
+does not re-read or re-validate the master. A checker is ``check(path: Path,
+options) -> list[str]``, one line per problem (empty: valid). A warm-up is
+``warm_up(templates: Path) -> None``, run once per worker process.
+
+A collection renderer is ``render(collection: publish.collection.Collection,
+options) -> dict[str, bytes]``: relative path inside its folder → bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from typing import Callable
+
+
+@dataclasses.dataclass(frozen=True)
+class Format:
+    """One per-document output kind: where it goes, how it is made and checked."""
+
+    kind: str
+    suffix: str
+    #: Folder under ``dist/``.
+    folder: str
+    media_type: str
+    #: ``"module:function"``, (Master, Options) → bytes; ``None`` for the master itself.
+    render: str | None
+    #: ``"module:function"``, (Path, Options) → list of problems.
+    check: str
+    #: What the check is, as the provenance record says it.
+    check_description: str
+    #: ``"module:function"`` run once per worker, or ``None``.
+    warm_up: str | None = None
+    #: Python distributions whose versions name the renderer and the checker in provenance.
+    render_libraries: tuple[str, ...] = ()
+    check_libraries: tuple[str, ...] = ()
+    #: Its role in a deposit's PREMIS record.
+    role: str = ""
+
+    @property
+    def rendered(self) -> bool:
+        """Whether this output is rendered from the master (every kind but the master)."""
+        return self.render is not None
+
+
+FORMATS: tuple[Format, ...] = (
+    # The master comes first: every other row is rendered from it.
+    Format("tei", ".xml", "tei", "application/tei+xml", None,
+           "publish.check:check_tei", "TEI master against publish.rng (RELAX NG)",
+           check_libraries=("lxml",), role="master"),
+    Format("pdf", ".pdf", "pdf", "application/pdf", "publish.render.pdf:render",
+           "publish.render.pdfcheck:check_pdf", "PDF/A-3 checks (publish.render.pdfcheck; pikepdf)",
+           warm_up="publish.render.pdf:warm_up",
+           render_libraries=("weasyprint",), check_libraries=("pikepdf",), role="pdf"),
+    Format("epub", ".epub", "epub", "application/epub+zip", "publish.render.epub:render",
+           "publish.render.epubcheck:check_epub", "EPUB 3 checks (publish.render.epubcheck; EPUBCheck)",
+           render_libraries=("ebooklib",), check_libraries=("epubcheck",), role="epub"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectionFormat:
+    """One collection output: a folder under ``dist/`` made from every document."""
+
+    kind: str
+    #: Folder under ``dist/``.
+    folder: str
+    media_type: str
+    #: ``"module:function"``, (Collection, Options) → {relative path: bytes}.
+    render: str
+    #: ``"module:function"``, (Path, Options) → list of problems, or ``None``.
+    check: str | None = None
+    render_libraries: tuple[str, ...] = ()
+
+
+COLLECTIONS: tuple[CollectionFormat, ...] = (
+)
+
+
+def load(target: str) -> Callable:
+    """The function a table names as ``"module:function"``."""
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def format_for(kind: str) -> Format:
+    """The :data:`FORMATS` row of an output kind."""
+    for row in FORMATS:
+        if row.kind == kind:
+            return row
+    raise KeyError(kind)
+
+
+def kinds() -> tuple[str, ...]:
+    """Every per-document output kind, in build order (the master first)."""
+    return tuple(row.kind for row in FORMATS)
+
+
+def collection_kinds() -> tuple[str, ...]:
+    """Every collection output kind, in build order."""
+    return tuple(row.kind for row in COLLECTIONS)

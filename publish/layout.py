@@ -1,0 +1,134 @@
+"""The one place that knows where files live: ``seeds/`` and ``dist/``.
+
+==============================  ===============================================
+path                            what
+==============================  ===============================================
+``seeds/<id>.<ext>``            a seed; ``<id>`` (its stem) names every output
+``seeds/<id>.toml``             its optional sidecar
+``dist/<folder>/<id><suffix>``  a per-document output (folder and suffix from
+                                :data:`publish.formats.FORMATS`)
+``dist/tei/<id>_assets/``       the master's images; ``graphic/@url`` is
+                                ``<id>_assets/<name>``, relative to the master
+``dist/<folder>/``              a collection output (:data:`~publish.formats.COLLECTIONS`)
+``dist/manifest.json``          what each document was built from (:mod:`publish.build.manifest`)
+``dist/deposit/<id>/``          a document's BagIt bag, and ``<id>.tar``
+==============================  ===============================================
+
+Only the standard library and the output tables are imported here, so a
+build that has nothing to do stays cheap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from publish.formats import COLLECTIONS, format_for
+
+SIDECAR_SUFFIX = ".toml"
+ASSETS_SUFFIX = "_assets"
+MANIFEST = "manifest.json"
+MANIFEST_LOCK = ".manifest.lock"
+DEPOSIT = "deposit"
+#: Files beside a seed that a normaliser may read (images an HTML or Markdown seed shows).
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".tif",
+                            ".tiff", ".bmp"})
+
+
+def asset_folder_name(identifier: str) -> str:
+    """The name of a master's asset folder, as its ``graphic/@url`` values begin."""
+    return f"{identifier}{ASSETS_SUFFIX}"
+
+
+def sidecar_path(seed: Path) -> Path:
+    """The sidecar beside a seed: same stem, ``.toml``."""
+    return Path(seed).with_suffix(SIDECAR_SUFFIX)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, hex."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """The sha256 of every file under ``folder``, names included (how templates are compared)."""
+    digest = hashlib.sha256()
+    for path in tree_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def tree_files(folder: Path) -> list[Path]:
+    """Every file under ``folder``, sorted."""
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file())
+
+
+def images_under(folder: Path) -> tuple[str, ...]:
+    """Image files under a seeds folder (relative paths): what a seed there may point at."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
+                found.append(Path(root, name).relative_to(folder).as_posix())
+    return tuple(sorted(found))
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where a project's seeds are and where its outputs go."""
+
+    dist: Path = Path("dist")
+    seeds: Path = Path("seeds")
+
+    # -- per-document outputs ---------------------------------------------------
+
+    def output(self, kind: str, identifier: str) -> Path:
+        """Where an output of ``kind`` goes: ``dist/<folder>/<id><suffix>``."""
+        row = format_for(kind)
+        return self.dist / row.folder / f"{identifier}{row.suffix}"
+
+    def master(self, identifier: str) -> Path:
+        """The TEI master: ``dist/tei/<id>.xml``."""
+        return self.output("tei", identifier)
+
+    def assets(self, identifier: str) -> Path:
+        """The master's asset folder, beside it: ``dist/tei/<id>_assets/``."""
+        return self.master(identifier).parent / asset_folder_name(identifier)
+
+    def collection(self, kind: str) -> Path:
+        """The folder of a collection output."""
+        for row in COLLECTIONS:
+            if row.kind == kind:
+                return self.dist / row.folder
+        raise KeyError(kind)
+
+    @property
+    def manifest(self) -> Path:
+        return self.dist / MANIFEST
+
+    @property
+    def manifest_lock(self) -> Path:
+        return self.dist / MANIFEST_LOCK
+
+    def bag(self, identifier: str) -> Path:
+        """A document's BagIt bag: ``dist/deposit/<id>/``."""
+        return self.dist / DEPOSIT / identifier
+
+    def bag_archive(self, identifier: str) -> Path:
+        """The bag as one tar: ``dist/deposit/<id>.tar``."""
+        return self.dist / DEPOSIT / f"{identifier}.tar"
+
+    # -- seeds ------------------------------------------------------------------
+
+    def seed_candidates(self) -> list[Path]:
+        """Every file in the seeds folder that may be a seed (not hidden, not a sidecar), sorted."""
+        with os.scandir(self.seeds) as entries:
+            return sorted(Path(entry.path) for entry in entries
+                          if entry.is_file() and not entry.name.startswith(".")
+                          and not entry.name.lower().endswith(SIDECAR_SUFFIX))
+

@@ -1,0 +1,71 @@
+"""One document's way through publish: seed → TEI master → editions, all as bytes.
+
+This is the one per-document pipeline (docutils' ``Publisher``): the
+single-file commands (``publish normalise``, ``publish pdf``, …) and every
+build (in this process, the local pool or a Dask cluster) call it, so all of
+them make the same bytes. Nothing here writes a file: the caller writes what
+it returns, atomically (:mod:`publish.build.store`, :mod:`publish.fileio`).
+
+The steps are the rows of :data:`publish.formats.FORMATS`: the master is
+normalised from the seed (:mod:`publish.normalise`), checked against the
+package's RELAX NG subset there, parsed back from its bytes once, and handed
+to each renderer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from publish.formats import format_for, load
+from publish.layout import asset_folder_name
+from publish.normalise import normalise_with_assets, read_source
+from publish.options import Options
+from publish.tei import serialise
+from publish.tei.master import Master
+from publish.tei.validate import check_publish_schema
+
+
+@dataclasses.dataclass(frozen=True)
+class Products:
+    """A document's outputs: the master (with its assets) and each rendered edition's bytes."""
+
+    master: Master
+    editions: dict[str, bytes]
+
+    def outputs(self) -> dict[str, bytes]:
+        """Output kind → bytes, the master first."""
+        return {"tei": self.master.data, **self.editions}
+
+
+def normalise(seed: Path, options: Options, shown: Path | None = None) -> Master:
+    """Normalise a seed (and its sidecar) into its TEI master.
+
+    ``shown`` is where the master will be written, for messages.
+    """
+    tree, assets = normalise_with_assets(read_source(seed), options)
+    identifier = Path(seed).stem
+    folder = asset_folder_name(identifier)
+    # Parsed back from its bytes: the renderers see exactly what the archive keeps.
+    return Master.from_bytes(identifier, serialise(tree),
+                             {f"{folder}/{name}": data for name, data in assets}, path=shown)
+
+
+def load_master(path: Path) -> Master:
+    """Read a master from disk, with its images, and check it against the package's schema."""
+    master = Master.read(path)
+    check_publish_schema(master.tree, path)
+    return master
+
+
+def render(master: Master, kind: str, options: Options) -> bytes:
+    """One edition of a master: the renderer its :data:`~publish.formats.FORMATS` row names."""
+    return load(format_for(kind).render)(master, options)
+
+
+def produce(seed: Path, kinds: tuple[str, ...], options: Options,
+            shown: Path | None = None) -> Products:
+    """The master of a seed and the editions ``kinds`` names (the master's own kind is implied)."""
+    master = normalise(seed, options, shown)
+    editions = {kind: render(master, kind, options) for kind in kinds if format_for(kind).rendered}
+    return Products(master, editions)
