@@ -56,10 +56,12 @@ build: $(STAMP)
 	$(BIN)/publish build --jobs $(JOBS)
 
 test: $(STAMP)
+	$(BIN)/ruff check publish tests bench tools
 	$(BIN)/python -m pytest -q
 
+# Every output the manifest lists, each checked by its FORMATS row's checker.
 validate: build
-	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL)) dist/tei/*.xml $(wildcard dist/pdf/*.pdf) $(wildcard dist/epub/*.epub)
+	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
 # One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
 deposit: build
@@ -72,4 +74,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf dist/tei dist/pdf dist/epub dist/deposit dist/manifest.json .pytest_cache
+	find dist -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache

@@ -1,9 +1,12 @@
 """The publish command line: archival publishing from seeds to TEI, PDF, EPUB and BagIt.
 
-The only exit point, and (with the build display, :mod:`publish.progress`) the
-only code that prints to the user. Each command is one row of
+The only exit point, and (with the build display, :mod:`publish.build.progress`)
+the only code that prints to the user. Each command is one row of
 :data:`COMMANDS`: its name, the function that adds its arguments, and the
-function that runs it. Errors are :class:`publish.errors.PublishError`; they
+function that runs it; each rendered row of :data:`publish.formats.FORMATS`
+is a command of its own (``publish pdf``, ``publish epub``, …). Commands
+import the pipeline only when they run, so ``publish build`` with nothing to
+do stays cheap. Errors are :class:`publish.errors.PublishError`; they
 print one line on stderr and exit with their kind's code. Any other exception
 is a bug: exit 1, and a traceback only with ``--traceback``.
 """
@@ -11,12 +14,16 @@ is a bug: exit 1, and a traceback only with ``--traceback``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from pathlib import Path
 
 from publish import __version__
-from publish.errors import PublishError, StrictError
+from publish.errors import DepositError, Interrupted, PublishError, StrictError, UsageError, ValidationError
+from publish.fileio import atomic_write
+from publish.formats import FORMATS, collection_kinds, kinds
+from publish.layout import Layout
 from publish.log import LOGGER, WarningCounter
 from publish.options import Options
 
@@ -33,23 +40,19 @@ def add_normalise(parser: argparse.ArgumentParser) -> None:
 
 
 def run_normalise(args: argparse.Namespace, options: Options) -> int:
-    from publish.build import output_path
-    from publish.fileio import atomic_write
-    from publish.normalise import normalise_with_assets, read_source, write_assets
-    from publish.tei import serialise
+    from publish import pipeline
+    from publish.build.store import write_beside
 
-    tree, assets = normalise_with_assets(read_source(args.source), options)
-    data = serialise(tree)
+    output = args.output or Layout(dist=DIST).master(args.source.stem)
+    master = pipeline.normalise(args.source, options, shown=output)
     if args.output == Path("-"):
-        if assets:
+        if master.assets:
             LOGGER.warning("%s: %d image(s) not written: with -o - there is no asset folder",
-                           args.source, len(assets))
-        sys.stdout.buffer.write(data)
+                           args.source, len(master.assets))
+        sys.stdout.buffer.write(master.data)
         return 0
-    output = args.output or output_path(DIST, "tei", args.source.stem)
     refuse_if_strict(args)
-    write_assets(output, args.source.stem, assets)
-    atomic_write(output, data)
+    write_beside(output, master.data, master.assets)
     LOGGER.info("wrote %s", output)
     return 0
 
@@ -74,61 +77,67 @@ def run_text(args: argparse.Namespace, options: Options) -> int:
 
 
 def add_validate(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                        help="TEI (.xml), PDF (.pdf) or EPUB (.epub) files")
+    suffixes = ", ".join(f"{row.kind.upper()} ({row.suffix})" for row in FORMATS)
+    parser.add_argument("files", type=Path, nargs="*", metavar="FILE",
+                        help=f"files to check: {suffixes} (default: every output the "
+                             "manifest in --dist lists)")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
     parser.add_argument("--tei-all", type=Path, metavar="RNG",
                         help="also check TEI files against this official TEI P5 schema (tei_all.rng)")
 
 
 def run_validate(args: argparse.Namespace, options: Options) -> int:
+    from publish.build.manifest import load_manifest
     from publish.check import validate_file
 
+    options = dataclasses.replace(options, tei_all=args.tei_all)
+    files = args.files or built_outputs(Layout(dist=args.dist), load_manifest(Layout(dist=args.dist)))
+    if not files:
+        raise UsageError(f"nothing to validate: no file given and no outputs listed in "
+                         f"{Layout(dist=args.dist).manifest}")
     failures = 0
-    for path in args.files:
-        problems = validate_file(path, options, tei_all=args.tei_all)
+    for path in files:
+        problems = validate_file(path, options)
         for problem in problems:
             print(f"{path}: {problem}", file=sys.stderr)
         if problems:
             failures += 1
         else:
             print(f"{path}: valid")
-    return 67 if failures else 0
+    if failures:
+        raise ValidationError(f"{failures} of {len(files)} file(s) invalid")
+    return 0
 
 
-# -- renderers -------------------------------------------------------------
+def built_outputs(layout: Layout, manifest: dict) -> list[Path]:
+    """Every per-document output the manifest lists, in :data:`~publish.formats.FORMATS` order."""
+    return [layout.output(row.kind, identifier)
+            for row in FORMATS for identifier, record in sorted(manifest["documents"].items())
+            if row.kind in (record.get("outputs") or {})]
+
+
+# -- renderers: one command per rendered row of FORMATS --------------------
 
 def add_render(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("tei", type=Path, help="a TEI master, e.g. dist/tei/<id>.xml")
-    parser.add_argument("-o", "--output", type=Path, help="where to write (default: dist/<kind>/<id>.<kind>)")
+    parser.add_argument("-o", "--output", type=Path,
+                        help="where to write (default: dist/<folder>/<id><suffix>)")
 
 
-def run_pdf(args: argparse.Namespace, options: Options) -> int:
-    from publish.render.pdf import render_pdf
+def render_command(kind: str):
+    """The runner of ``publish <kind> TEI``: render one master into one edition."""
+    def run(args: argparse.Namespace, options: Options) -> int:
+        from publish import pipeline
 
-    return render_one(render_pdf, args, "pdf", options)
-
-
-def run_epub(args: argparse.Namespace, options: Options) -> int:
-    from publish.render.epub import render_epub
-
-    return render_one(render_epub, args, "epub", options)
-
-
-def render_one(render, args: argparse.Namespace, kind: str, options: Options) -> int:
-    """Render into a temporary file that replaces the output only if all went well.
-
-    The output is ``-o``, else ``dist/<kind>/<id>.<kind>``. Under ``--strict`` a
-    warning logged while rendering (a refused URL, say) leaves the old output,
-    if any, untouched and no new one.
-    """
-    from publish.build import output_path
-    from publish.fileio import atomic_path
-
-    output = args.output or output_path(DIST, kind, args.tei.stem)
-    with atomic_path(output) as tmp:
-        render(args.tei, tmp, options)
+        output = args.output or Layout(dist=DIST).output(kind, args.tei.stem)
+        data = pipeline.render(pipeline.load_master(args.tei), kind, options)
+        # Under --strict a warning logged while rendering (a refused URL, say)
+        # leaves the old output, if any, untouched and no new one.
         refuse_if_strict(args)
-    return 0
+        atomic_write(output, data)
+        LOGGER.info("wrote %s", output)
+        return 0
+    return run
 
 
 def refuse_if_strict(args: argparse.Namespace) -> None:
@@ -145,8 +154,9 @@ def add_build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds-dir", type=Path, default=SEEDS, help="folder of seeds (default: seeds/)")
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: cores)")
-    parser.add_argument("--only", choices=("tei", "pdf", "epub"), action="append",
-                        help="build only these outputs (repeatable; default: all)")
+    parser.add_argument("--only", choices=kinds() + collection_kinds(), action="append",
+                        help="build only these outputs (repeatable; default: all; the TEI "
+                             "master is always made)")
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
@@ -155,10 +165,11 @@ def add_build(parser: argparse.ArgumentParser) -> None:
 
 
 def run_build(args: argparse.Namespace, options: Options) -> int:
-    from publish.build import BuildRequest, build
+    from publish.build.plan import BuildRequest
+    from publish.build.run import build
 
     request = BuildRequest(seeds=tuple(args.seeds), seeds_dir=args.seeds_dir, dist=args.dist,
-                           jobs=args.jobs, outputs=tuple(args.only or ("tei", "pdf", "epub")),
+                           jobs=args.jobs, outputs=tuple(args.only or ()),
                            force=args.force, quiet=args.quiet, json=args.json,
                            scheduler=args.scheduler,
                            date_pinned=options.date_pinned)
@@ -176,7 +187,6 @@ def add_deposit(parser: argparse.ArgumentParser) -> None:
 
 def run_deposit(args: argparse.Namespace, options: Options) -> int:
     from publish.deposit import deposit_all
-    from publish.errors import DepositError
 
     outcomes = deposit_all(args.ids, args.seeds_dir, args.dist, args.archive, options)
     refused = [o for o in outcomes if o.error is not None]
@@ -199,7 +209,6 @@ def add_verify(parser: argparse.ArgumentParser) -> None:
 
 def run_verify(args: argparse.Namespace, options: Options) -> int:
     from publish.deposit.verify import verify_path
-    from publish.errors import DepositError
 
     failed = 0
     for path in args.paths:
@@ -219,8 +228,8 @@ COMMANDS = (
     ("normalise", "normalise a seed into TEI (dist/tei/<id>.xml)",       add_normalise, run_normalise),
     ("text",      "print the source text regenerated from a TEI master", add_text,      run_text),
     ("validate",  "check TEI, PDF and EPUB files; name each failure",    add_validate,  run_validate),
-    ("pdf",       "render a TEI master to a PDF/A-3 edition",            add_render,    run_pdf),
-    ("epub",      "render a TEI master to an EPUB 3 edition",            add_render,    run_epub),
+    *((row.kind,  f"render a TEI master to its {row.title}",              add_render,
+       render_command(row.kind)) for row in FORMATS if row.rendered),
     ("build",     "build every seed: TEI, PDF and EPUB, incrementally",  add_build,     run_build),
     ("deposit",   "package documents as BagIt bags in dist/deposit/",    add_deposit,   run_deposit),
     ("verify",    "check BagIt bags and their .tar/.zip; name each fault", add_verify,  run_verify),
@@ -279,13 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         print("publish: interrupted", file=sys.stderr)
-        return 130
+        return Interrupted.exit_code
     except Exception as error:  # a bug: say so plainly, trace only on request
         if args.traceback:
             raise
         print(f"publish: internal error (a bug; rerun with --traceback): "
               f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return PublishError.exit_code
 
 
 if __name__ == "__main__":

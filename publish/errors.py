@@ -15,12 +15,20 @@ InputError                65    input cannot be read or decoded: empty,
 UnsupportedFormatError    66    no normaliser for this input, or suffix and
                                 content disagree
 InvalidTEIError           67    a TEI tree is invalid against a schema
+ValidationError           67    ``publish validate``: some file is invalid
 RenderError               70    rendering failed: missing glyph, WeasyPrint
                                 or ebooklib error, refused resource
 StrictError               71    ``--strict`` and a warning was logged
+WriteError                73    an output cannot be written (disk full,
+                                permissions)
 DepositError              74    deposit refused, or a bag failed verification
+Interrupted               130   stopped by Ctrl-C (128 + SIGINT)
 (any other exception)     1     a bug; traceback only with ``--traceback``
 ========================  ====  ==============================================
+
+This docstring is the one table of exit codes; README.md's table is checked
+against the classes by the tests. Every exit code the CLI returns comes from
+one of these classes.
 """
 
 from __future__ import annotations
@@ -68,6 +76,12 @@ class InvalidTEIError(PublishError):
     exit_code = 67
 
 
+class ValidationError(PublishError):
+    """``publish validate`` found at least one invalid file (each is named on stderr)."""
+
+    exit_code = 67
+
+
 class RenderError(PublishError):
     """A renderer failed: missing glyph, refused resource, library error."""
 
@@ -80,14 +94,23 @@ class StrictError(PublishError):
     exit_code = 71
 
 
+class WriteError(PublishError):
+    """An output cannot be written (sysexits.h ``EX_CANTCREAT``)."""
+
+    exit_code = 73
+
+
 class DepositError(PublishError):
     """A deposit was refused or a bag failed verification."""
 
     exit_code = 74
 
 
-EXIT_CODES = {
-    cls.__name__: cls.exit_code
-    for cls in (PublishError, UsageError, InputError, UnsupportedFormatError,
-                InvalidTEIError, RenderError, StrictError, DepositError)
-}
+class Interrupted(PublishError):
+    """The user stopped the command (Ctrl-C): 128 + SIGINT, as shells report it."""
+
+    exit_code = 130
+
+
+#: Every kind of error and its exit code, the root (a bug) included.
+EXIT_CODES = {cls.__name__: cls.exit_code for cls in (PublishError, *PublishError.__subclasses__())}

@@ -33,6 +33,8 @@ class Format:
     """One per-document output kind: where it goes, how it is made and checked."""
 
     kind: str
+    #: What it is, as help and messages name it ("PDF/A-3 edition").
+    title: str
     suffix: str
     #: Folder under ``dist/``.
     folder: str
@@ -59,14 +61,14 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     # The master comes first: every other row is rendered from it.
-    Format("tei", ".xml", "tei", "application/tei+xml", None,
+    Format("tei", "TEI P5 master", ".xml", "tei", "application/tei+xml", None,
            "publish.check:check_tei", "TEI master against publish.rng (RELAX NG)",
            check_libraries=("lxml",), role="master"),
-    Format("pdf", ".pdf", "pdf", "application/pdf", "publish.render.pdf:render",
+    Format("pdf", "PDF/A-3 edition", ".pdf", "pdf", "application/pdf", "publish.render.pdf:render",
            "publish.render.pdfcheck:check_pdf", "PDF/A-3 checks (publish.render.pdfcheck; pikepdf)",
            warm_up="publish.render.pdf:warm_up",
            render_libraries=("weasyprint",), check_libraries=("pikepdf",), role="pdf"),
-    Format("epub", ".epub", "epub", "application/epub+zip", "publish.render.epub:render",
+    Format("epub", "EPUB 3 edition", ".epub", "epub", "application/epub+zip", "publish.render.epub:render",
            "publish.render.epubcheck:check_epub", "EPUB 3 checks (publish.render.epubcheck; EPUBCheck)",
            render_libraries=("ebooklib",), check_libraries=("epubcheck",), role="epub"),
 )

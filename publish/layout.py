@@ -47,6 +47,12 @@ def sidecar_path(seed: Path) -> Path:
     return Path(seed).with_suffix(SIDECAR_SUFFIX)
 
 
+def master_of(edition: Path) -> Path:
+    """The master an edition in ``dist/<folder>/<id><suffix>`` was made from: ``dist/tei/<id>.xml``."""
+    edition = Path(edition).resolve()
+    return Layout(dist=edition.parent.parent).master(edition.stem)
+
+
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, hex."""
     with open(path, "rb") as handle:

@@ -12,6 +12,8 @@ import os
 import time
 from pathlib import Path
 
+from publish.errors import UsageError
+
 #: The project root: templates/ sits beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -28,7 +30,8 @@ class Options:
     XSLT, CSS and Jinja templates. ``encoding``: force a source encoding
     (normally detected). ``date_pinned``: the date was given (by
     ``SOURCE_DATE_EPOCH`` or the caller), not read from the clock, so it is the
-    same on every run.
+    same on every run. ``tei_all``: the official TEI P5 schema
+    (``tei_all.rng``) that ``publish validate`` also checks masters against.
     """
 
     source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
@@ -36,6 +39,7 @@ class Options:
     templates: Path = TEMPLATES
     encoding: str | None = None
     date_pinned: bool = False
+    tei_all: Path | None = None
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> "Options":
@@ -43,7 +47,6 @@ class Options:
         environ = os.environ if environ is None else environ
         raw = environ.get("SOURCE_DATE_EPOCH")
         if raw is not None and raw.strip():
-            from publish.errors import UsageError
             try:
                 overrides.setdefault("source_date_epoch", int(raw))
             except ValueError:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from publish.errors import PublishError
 from publish.formats import format_for, load
 from publish.layout import asset_folder_name
 from publish.normalise import normalise_with_assets, read_source
@@ -28,10 +29,15 @@ from publish.tei.validate import check_publish_schema
 
 @dataclasses.dataclass(frozen=True)
 class Products:
-    """A document's outputs: the master (with its assets) and each rendered edition's bytes."""
+    """A document's outputs: the master (with its assets), each edition's bytes, and what failed.
+
+    ``failures`` maps an edition that could not be made to ``(reason, exit code)``:
+    the master is complete without it, so it is still kept.
+    """
 
     master: Master
     editions: dict[str, bytes]
+    failures: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
 
     def outputs(self) -> dict[str, bytes]:
         """Output kind → bytes, the master first."""
@@ -65,7 +71,21 @@ def render(master: Master, kind: str, options: Options) -> bytes:
 
 def produce(seed: Path, kinds: tuple[str, ...], options: Options,
             shown: Path | None = None) -> Products:
-    """The master of a seed and the editions ``kinds`` names (the master's own kind is implied)."""
+    """The master of a seed and the editions ``kinds`` names (the master's own kind is implied).
+
+    A failing normalisation raises; a failing edition is recorded in
+    :attr:`Products.failures` and the others are still made.
+    """
     master = normalise(seed, options, shown)
-    editions = {kind: render(master, kind, options) for kind in kinds if format_for(kind).rendered}
-    return Products(master, editions)
+    editions, failures = {}, {}
+    for kind in kinds:
+        if not format_for(kind).rendered:
+            continue
+        try:
+            editions[kind] = render(master, kind, options)
+        except PublishError as error:
+            failures[kind] = (error.one_line(), error.exit_code)
+        except Exception as error:  # noqa: BLE001  a bug in one renderer must not lose the master
+            failures[kind] = (f"{master.shown}: internal error in the {kind} renderer: "
+                              f"{type(error).__name__}: {error}", PublishError.exit_code)
+    return Products(master, editions, failures)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from publish.build import find_seeds
+from publish.build.run import find_seeds
 from publish.deposit.bag import Deposited, deposit_document
 from publish.errors import PublishError
+from publish.layout import Layout
 from publish.options import Options
 
 
@@ -36,7 +37,7 @@ class Outcome:
 def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bool,
                 options: Options) -> list[Outcome]:
     """Deposit each document (default: every seed); a refusal does not stop the others."""
-    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(seeds_dir)]
+    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir))]
     outcomes = []
     for identifier in identifiers:
         try:

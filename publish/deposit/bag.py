@@ -34,10 +34,12 @@ import bagit
 from lxml import etree
 
 from publish import __version__
-from publish.build import file_sha256, find_seeds, output_path
+from publish.build.run import find_seeds
 from publish.deposit.archive import DIR_MODE, FILE_MODE, remove_tree, write_tar
 from publish.deposit.provenance import Event, PayloadFile, Tool, normalisation_events, premis_record
 from publish.errors import DepositError, PublishError
+from publish.formats import FORMATS, Format
+from publish.layout import Layout, file_sha256, sidecar_path
 from publish.log import LOGGER
 from publish.options import Options
 from publish.tei import first_text, parse_bytes, parse_file
@@ -46,35 +48,32 @@ CHECKSUMS = ("sha256", "sha512")
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 PREMIS_PATH = "data/metadata/premis.xml"
 
-#: What each edition is, where it goes in ``data/``, how it was made and checked.
-EDITIONS = (
-    # kind    media type               renderer library  what the check is
-    ("pdf",  "application/pdf",       "weasyprint",     "PDF/A-3 checks (publish.render.pdfcheck; pikepdf)"),
-    ("epub", "application/epub+zip",  "ebooklib",       "EPUB 3 checks (publish.render.epubcheck; EPUBCheck)"),
-)
-#: Python distributions whose versions name a checking tool, by file kind.
-CHECK_LIBRARIES = {"tei": ("lxml",), "pdf": ("pikepdf",), "epub": ("epubcheck",)}
-
-
 @dataclasses.dataclass(frozen=True)
 class Inputs:
-    """The files of one document that go into its bag."""
+    """The files of one document that go into its bag: its seed, and one per FORMATS row."""
 
     identifier: str
     seed: Path
     sidecar: Path | None
-    tei: Path
-    pdf: Path
-    epub: Path
+    #: Every output of :data:`publish.formats.FORMATS`, in its order (the master first).
+    outputs: tuple[tuple[Format, Path], ...]
+
+    @property
+    def tei(self) -> Path:
+        return self.outputs[0][1]
+
+    @property
+    def editions(self) -> tuple[tuple[Format, Path], ...]:
+        """The rendered outputs: every row but the master."""
+        return tuple((row, path) for row, path in self.outputs if row.rendered)
 
     def payload(self) -> list[tuple[str, Path, str, str]]:
         """(path in the bag, file, role, media type) for every input, in bag order."""
         rows = [(f"data/source/{self.seed.name}", self.seed, "source", "")]
         if self.sidecar is not None:
             rows.append((f"data/source/{self.sidecar.name}", self.sidecar, "sidecar", "application/toml"))
-        rows.append((f"data/tei/{self.identifier}.xml", self.tei, "master", "application/tei+xml"))
-        for kind, media_type, _library, _check in EDITIONS:
-            rows.append((f"data/{kind}/{self.identifier}.{kind}", getattr(self, kind), kind, media_type))
+        for row, path in self.outputs:
+            rows.append((f"data/{row.folder}/{path.name}", path, row.role or row.kind, row.media_type))
         return rows
 
 
@@ -91,12 +90,11 @@ class Deposited:
 def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool,
                      options: Options) -> Deposited:
     """Check one document's inputs and write its bag (and tar); refuse rather than half-do."""
-    inputs = find_inputs(identifier, find_seeds(seeds_dir), dist)
+    inputs = find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir)), dist)
     tei = parse_file(inputs.tei)
     check_source_checksum(tei, inputs)
     events = validation_events(inputs, options)
-    final = dist / "deposit" / identifier
-    tar = final.with_name(f"{identifier}.tar")
+    final, tar = Layout(dist=dist).bag(identifier), Layout(dist=dist).bag_archive(identifier)
     # An existing tar is refreshed too: a tar must never disagree with its bag.
     archive = archive or tar.is_file()
     if archive and tar.exists() and not tar.is_file():
@@ -134,13 +132,15 @@ def find_inputs(identifier: str, seeds: list[Path], dist: Path) -> Inputs:
         raise DepositError(f"more than one seed is named {identifier}: "
                            f"{', '.join(s.name for s in matches)}", identifier)
     seed = matches[0]
-    sidecar = seed.with_suffix(".toml")
+    sidecar = sidecar_path(seed)
+    layout = Layout(dist=dist)
     inputs = Inputs(identifier, seed, sidecar if sidecar.is_file() else None,
-                    *(output_path(dist, kind, identifier) for kind in ("tei", "pdf", "epub")))
-    for kind, path in (("TEI master", inputs.tei), ("PDF edition", inputs.pdf),
-                       ("EPUB edition", inputs.epub)):
+                    tuple((row, layout.output(row.kind, identifier)) for row in FORMATS))
+    for row, path in inputs.outputs:
         if not path.is_file():
-            raise DepositError(f"deposit refused: no {kind}; run `publish build` first", path)
+            what = "edition" if row.rendered else "master"
+            raise DepositError(f"deposit refused: no {row.kind.upper()} {what}; "
+                               "run `publish build` first", path)
     return inputs
 
 
@@ -164,9 +164,8 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
 
     in_bag = {path: bag_path for bag_path, path, _role, _media in inputs.payload()}
     events = []
-    for kind, path, what in (("tei", inputs.tei, "TEI master against publish.rng (RELAX NG)"),
-                             *((kind, getattr(inputs, kind), check)
-                               for kind, _media, _lib, check in EDITIONS)):
+    for row, path in inputs.outputs:
+        kind, what = row.kind, row.check_description
         try:
             problems = validate_file(path, options)
         except ImportError as error:
@@ -178,7 +177,7 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
         events.append(Event(
             kind="validation", when=options.build_date_iso, detail=f"Validation of the {what}.",
             outcome="pass", outcome_note="No problem was found.",
-            tool=Tool("publish validate", __version__, library_versions(CHECK_LIBRARIES[kind])),
+            tool=Tool("publish validate", __version__, library_versions(row.check_libraries)),
             outcomes=(in_bag[path],)))
     return events
 
@@ -188,21 +187,26 @@ def rendering_events(inputs: Inputs, tei: etree._ElementTree) -> list[Event]:
     build_date = first_text(tei, "//tei:publicationStmt/tei:date/@when") or ""
     paths = {path: bag_path for bag_path, path, _role, _media in inputs.payload()}
     events = []
-    for kind, media_type, library, _check in EDITIONS:
-        path = getattr(inputs, kind)
+    for row, path in inputs.editions:
+        kind, media_type = row.kind, row.media_type
         when = edition_date(kind, path) or build_date
         events.append(Event(
             kind="creation", when=when,
             detail=f"Rendering of the {kind.upper()} edition ({media_type}) from the TEI master "
                    f"by publish {kind}.",
             outcome="success", outcome_note="The edition was written and passed validation.",
-            tool=Tool(f"publish {kind}", __version__, library_versions((library,))),
+            tool=Tool(f"publish {kind}", __version__, library_versions(row.render_libraries)),
             sources=(paths[inputs.tei],), outcomes=(paths[path],)))
     return events
 
 
 def edition_date(kind: str, path: Path) -> str | None:
-    """The date an edition records for itself: PDF CreationDate, EPUB dcterms:modified."""
+    """The date an edition records for itself: PDF CreationDate, EPUB dcterms:modified.
+
+    Other kinds record none; the build date stands for them.
+    """
+    if kind not in ("pdf", "epub"):
+        return None
     try:
         if kind == "pdf":
             import pikepdf

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pikepdf
 
+from publish.layout import master_of
 from publish.options import Options
 
 STANDARD_BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken",
@@ -54,14 +55,9 @@ def check_pdf(path: Path, options: Options) -> list[str]:
         for check in (check_identification, check_output_intent, check_trailer, check_fonts,
                       check_actions, check_transparency):
             problems += check(pdf)
-        problems += check_associated_files(pdf, sibling_tei(path))
+        problems += check_associated_files(pdf, master_of(path))
         problems += qpdf_check(path)
     return problems
-
-
-def sibling_tei(pdf_path: Path) -> Path:
-    """The TEI master the edition was made from: ``dist/pdf/<id>.pdf`` → ``dist/tei/<id>.xml``."""
-    return pdf_path.resolve().parent.parent / "tei" / f"{pdf_path.stem}.xml"
 
 
 def check_identification(pdf: pikepdf.Pdf) -> list[str]:

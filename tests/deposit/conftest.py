@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from publish.fileio import atomic_write
+from publish import pipeline
+from publish.build.store import write_outputs
+from publish.formats import kinds
+from publish.layout import Layout
 from publish.options import Options
 
 from tests.conftest import EPOCH, SAMPLE
@@ -17,28 +19,13 @@ IDENTIFIER = SAMPLE.stem
 FIXTURES = Path(__file__).with_name("fixtures")
 
 
-def need(module: str):
-    """Import a part of publish another piece of work provides, or skip naming it."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as error:
-        pytest.skip(f"{module} is not available: {error}")
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A dist/ with the sample's TEI master, PDF and EPUB, made by the real pipeline."""
-    from publish.normalise import normalise_file
-    from publish.tei import serialise
-
-    render_pdf = need("publish.render.pdf").render_pdf
-    render_epub = need("publish.render.epub").render_epub
+    """A dist/ with the sample's TEI master and every edition, made by the real pipeline."""
     options = Options(source_date_epoch=EPOCH)
     dist = tmp_path_factory.mktemp("built") / "dist"
-    tei = dist / "tei" / f"{IDENTIFIER}.xml"
-    atomic_write(tei, serialise(normalise_file(SAMPLE, options)))
-    render_pdf(tei, dist / "pdf" / f"{IDENTIFIER}.pdf", options)
-    render_epub(tei, dist / "epub" / f"{IDENTIFIER}.epub", options)
+    products = pipeline.produce(SAMPLE, kinds(), options)
+    write_outputs(Layout(dist=dist), IDENTIFIER, products.outputs())
     return dist
 
 
@@ -47,8 +34,6 @@ def deposited(built, tmp_path_factory) -> Path:
     """The sample's bag (and .tar) in a dist/ of its own; never modify it: copy it."""
     from publish.deposit.bag import deposit_document
 
-    need("publish.render.pdfcheck")
-    need("publish.render.epubcheck")
     dist = tmp_path_factory.mktemp("deposited") / "dist"
     shutil.copytree(built, dist)
     deposit_document(IDENTIFIER, SAMPLE.parent, dist, True, Options(source_date_epoch=EPOCH))

@@ -16,7 +16,7 @@ from publish.deposit.provenance import PREMIS_NS
 from publish.tei import first_text, parse_file, safe_parser
 
 from tests.conftest import EPOCH, SAMPLE, assert_golden
-from tests.deposit.conftest import FIXTURES, IDENTIFIER, need, tree_bytes
+from tests.deposit.conftest import FIXTURES, IDENTIFIER, tree_bytes
 
 PREMIS = {"premis": PREMIS_NS}
 
@@ -123,8 +123,6 @@ def test_missing_edition_is_refused_and_no_bag_is_made(dist_copy, kind, capsys):
 
 @pytest.mark.parametrize("kind", ["pdf", "epub"])
 def test_edition_failing_validation_is_refused_and_the_old_bag_kept(dist_copy, kind, capsys):
-    need("publish.render.pdfcheck")
-    need("publish.render.epubcheck")
     assert deposit(IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy)) == 0
     before = tree_bytes(dist_copy / "deposit")
     edition = dist_copy / kind / f"{IDENTIFIER}.{kind}"
@@ -152,7 +150,6 @@ def test_stale_tei_is_refused_naming_both_checksums(dist_copy, tmp_path, capsys)
 
 
 def test_one_refusal_does_not_stop_the_others(dist_copy, capsys):
-    need("publish.render.pdfcheck")
     code = deposit("no_such_document", IDENTIFIER, "--seeds-dir", str(SAMPLE.parent), "--dist", str(dist_copy))
     out, err = capsys.readouterr()
     assert code == 74

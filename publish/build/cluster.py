@@ -1,13 +1,13 @@
 """Run ``publish build`` on a Dask cluster: ``publish build --scheduler tcp://HOST:8786``.
 
 Each document is one task, :func:`cluster_task`, which runs the very task
-the local pool runs (:func:`publish.workers.render_job`), so the outputs are
+the local pool runs (:func:`publish.build.task.render_job`), so the outputs are
 the same bytes. Nothing is assumed shared between the client and the
 workers except the installed ``publish`` package:
 
 * the client reads each seed, its sidecar and the images beside it that it
   points at, and ships their bytes with the task
-  (:class:`publish.workers.SeedFiles`);
+  (:class:`publish.build.task.SeedFiles`);
 * ``templates/`` is shipped once per worker (scattered with ``broadcast``)
   and written to a folder named by its sha256 in the worker's temporary
   directory;
@@ -25,7 +25,7 @@ schema, XSLT, fonts), once per process. Run them with one thread each
 are not shared between threads.
 
 This module is imported only when ``--scheduler`` is given, so a local build
-needs no Dask.
+needs no Dask. (It was ``publish/dask.py``, which shadowed the ``dask`` package.)
 """
 
 from __future__ import annotations
@@ -33,15 +33,18 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
 from typing import Callable
 
-from publish.errors import UsageError
+from publish.build.job import ALLOWED_FAILURES, Job, Rendered, SeedFiles
+from publish.build.task import render_job, warm_up
+from publish.errors import RenderError, UsageError
+from publish.layout import tree_digest, tree_files
 from publish.log import LOGGER
 from publish.options import Options
-from publish.workers import ALLOWED_FAILURES, Job, Rendered, SeedFiles, render_job, warm_up
 
 #: How long to wait for the scheduler before giving up.
 CONNECT_TIMEOUT = "20s"
@@ -56,11 +59,9 @@ class TemplatesBundle:
 
     @classmethod
     def read(cls, templates: Path) -> "TemplatesBundle":
-        from publish.build import templates_digest
-
         files = tuple((p.relative_to(templates).as_posix(), p.read_bytes())
-                      for p in sorted(Path(templates).rglob("*")) if p.is_file())
-        return cls(templates_digest(templates), files)
+                      for p in tree_files(templates))
+        return cls(tree_digest(templates), files)
 
 
 def run_on_cluster(address: str, jobs: list[Job], options: Options, level: int,
@@ -103,10 +104,10 @@ def collect(future, job: Job) -> Rendered:
         return Rendered(job.identifier, reason=(
             f"{job.seed}: the Dask worker died each time it built this document "
             f"(KilledWorker after {ALLOWED_FAILURES} tries: out of memory, or a crash in a library)"),
-            exit_code=70)
+            exit_code=RenderError.exit_code)
     except Exception as error:  # noqa: BLE001  lost connection, cancelled: one document's failure
         return Rendered(job.identifier, reason=f"{job.seed}: the cluster did not run it: "
-                                               f"{type(error).__name__}: {error}", exit_code=70)
+                                               f"{type(error).__name__}: {error}", exit_code=RenderError.exit_code)
 
 
 def check_threads(client, address: str) -> None:
@@ -152,8 +153,6 @@ def materialise_templates(bundle: TemplatesBundle) -> Path:
         try:
             os.rename(staging, folder)
         except OSError:  # another worker process on this host was first; its copy is the same
-            import shutil
-
             shutil.rmtree(staging, ignore_errors=True)
     if not verify(folder, bundle):
         raise UsageError(f"{folder}: holds other templates than the client's; remove it")
@@ -163,7 +162,5 @@ def materialise_templates(bundle: TemplatesBundle) -> Path:
 
 def verify(folder: Path, bundle: TemplatesBundle) -> bool:
     """True if ``folder`` holds exactly the bundle's files."""
-    from publish.build import templates_digest
-
-    return templates_digest(folder) == bundle.digest
+    return tree_digest(folder) == bundle.digest
 

@@ -12,20 +12,20 @@ import dataclasses
 import json
 import sys
 import time
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # build imports this module; the types are only annotations here
-    from publish.build import BuildRequest, Outcome
+from publish.build.plan import BuildRequest, Outcome
+
 
 class PlainProgress:
-    """Off a terminal: one line per built or failed document on stderr."""
+    """Off a terminal: one line per built, partial or failed document on stderr."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
 
     def advance(self, outcome: Outcome) -> None:
-        if outcome.status == "failed":
-            print(f"failed  {outcome.identifier}: {outcome.reason}", file=sys.stderr, flush=True)
+        if outcome.status in ("failed", "partial"):
+            print(f"{outcome.status:<7} {outcome.identifier}: {outcome.reason}", file=sys.stderr,
+                  flush=True)
         elif not self.quiet:
             print(f"built   {outcome.identifier} ({outcome.seconds:.2f} s)", file=sys.stderr, flush=True)
 
@@ -48,7 +48,7 @@ class BarProgress:
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                    TimeElapsedColumn, TimeRemainingColumn)
 
-        self.counts = {"built": 0, "skipped": skipped, "failed": 0}
+        self.counts = {"built": 0, "partial": 0, "skipped": skipped, "failed": 0}
         self.started = time.perf_counter()
         self.bar = Progress(BarColumn(bar_width=20), MofNCompleteColumn(),
                             TextColumn("{task.fields[counts]}"), TextColumn("{task.fields[rate]}"),
@@ -62,10 +62,10 @@ class BarProgress:
 
     def advance(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
-        done = self.counts["built"] + self.counts["failed"]
+        done = self.counts["built"] + self.counts["partial"] + self.counts["failed"]
         rate = done / max(time.perf_counter() - self.started, 1e-9)
-        if outcome.status == "failed":
-            self.bar.console.print(f"failed  {outcome.identifier}: {outcome.reason}",
+        if outcome.status in ("failed", "partial"):
+            self.bar.console.print(f"{outcome.status:<7} {outcome.identifier}: {outcome.reason}",
                                    markup=False, highlight=False)
         self.bar.update(self.task, advance=1, counts=self.text(), rate=f"{rate:.1f} doc/s")
 
@@ -85,21 +85,20 @@ def make_progress(request: BuildRequest, total: int, skipped: int):
 def summary(outcomes: list[Outcome], request: BuildRequest, jobs: int, seconds: float,
             code: int) -> None:
     """The summary on stderr (each failure with its reason), or the JSON report on stdout."""
-    from publish.build import canonical_outputs
-
     counts = {status: sum(o.status == status for o in outcomes)
-              for status in ("built", "skipped", "failed")}
+              for status in ("built", "partial", "skipped", "failed")}
     if request.json:
         report = {"counts": counts, "exit_code": code, "seconds": round(seconds, 3),
                   "jobs": jobs, "scheduler": request.scheduler,
-                  "outputs": list(canonical_outputs(request.outputs)), "dist": str(request.dist),
+                  "outputs": list(request.document_outputs), "dist": str(request.dist),
                   "documents": [dataclasses.asdict(o) | {"seconds": round(o.seconds, 3)}
                                 for o in outcomes]}
         print(json.dumps(report, indent=1, ensure_ascii=False))
         return
     where = f"on {request.scheduler}" if request.scheduler else f"{jobs} job{'s' * (jobs > 1)}"
-    print(f"publish build: {counts['built']} built, {counts['skipped']} skipped, "
+    partial = f"{counts['partial']} partial, " if counts["partial"] else ""
+    print(f"publish build: {counts['built']} built, {partial}{counts['skipped']} skipped, "
           f"{counts['failed']} failed in {seconds:.1f} s ({where})", file=sys.stderr)
     for outcome in outcomes:
-        if outcome.status == "failed":
-            print(f"  failed {outcome.identifier}: {outcome.reason}", file=sys.stderr)
+        if outcome.status in ("failed", "partial"):
+            print(f"  {outcome.status} {outcome.identifier}: {outcome.reason}", file=sys.stderr)

@@ -17,13 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import MANIFEST, BuildRequest, build, load_manifest, output_path, update_manifest
+from publish.build.job import ALLOWED_FAILURES, Job
+from publish.build.manifest import load_manifest as read_manifest
+from publish.build.manifest import update_manifest as merge_manifest
+from publish.build.plan import BuildRequest
+from publish.build.pool import run_pool
+from publish.build.run import build
+from publish.build.task import render_job
+from publish.layout import MANIFEST, Layout, file_sha256, tree_digest
 from publish.options import TEMPLATES, Options
-from publish.workers import ALLOWED_FAILURES, Job, render_job, run_pool
 
 from tests.conftest import EPOCH
 
-FIXTURES = Path(__file__).parent / "fixtures" / "build"
+FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
 IDS = ("alpha", "beta", "gamma")
 
@@ -51,6 +57,18 @@ def report(project: Path, options: Options, capsys, *outputs: str, jobs: int = 1
     return code, json.loads(capsys.readouterr().out)
 
 
+def load_manifest(dist: Path) -> dict:
+    return read_manifest(Layout(dist=dist))
+
+
+def update_manifest(dist: Path, changes: dict) -> None:
+    merge_manifest(Layout(dist=dist), changes)
+
+
+def output_path(dist: Path, kind: str, identifier: str) -> Path:
+    return Layout(dist=dist).output(kind, identifier)
+
+
 def statuses(data: dict) -> dict[str, str]:
     return {d["identifier"]: d["status"] for d in data["documents"]}
 
@@ -66,12 +84,12 @@ def snapshot(dist: Path) -> dict[str, bytes]:
 
 def test_touching_every_seed_rebuilds_nothing(project, local_options, capsys):
     code, first = report(project, local_options, capsys)
-    assert code == 0 and first["counts"] == {"built": 3, "skipped": 0, "failed": 0}
+    assert code == 0 and first["counts"] == {"built": 3, "partial": 0, "skipped": 0, "failed": 0}
     before = {p: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()}
     for seed in (project / "seeds").iterdir():
         os.utime(seed, (seed.stat().st_atime + 3600, seed.stat().st_mtime + 3600))
     code, second = report(project, local_options, capsys)
-    assert code == 0 and second["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    assert code == 0 and second["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
     assert {p: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()} == before
 
 
@@ -105,24 +123,23 @@ def test_changed_template_rebuilds_every_edition(project, local_options, capsys)
         css.write("\n/* a reader's note */\n")
     # The TEI does not use the templates: a TEI-only build still skips everything.
     code, data = report(project, local_options, capsys, "tei")
-    assert code == 0 and data["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    assert code == 0 and data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
     code, data = report(project, local_options, capsys, "epub")
-    assert code == 0 and data["counts"] == {"built": 3, "skipped": 0, "failed": 0}
+    assert code == 0 and data["counts"] == {"built": 3, "partial": 0, "skipped": 0, "failed": 0}
     code, data = report(project, local_options, capsys, "epub")
-    assert data["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    assert data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
 
 
 def test_manifest_records_each_field(project, local_options, capsys):
     report(project, local_options, capsys, "epub")
     entry = load_manifest(project / "dist")["documents"]["beta"]
     from publish import __version__
-    from publish.build import file_sha256, templates_digest
 
     assert entry["seed"] == "beta.txt"
     assert entry["input_sha256"] == file_sha256(project / "seeds" / "beta.txt")
     assert entry["sidecar_sha256"] == file_sha256(project / "seeds" / "beta.toml")
     assert entry["publish_version"] == __version__
-    assert entry["templates_sha256"] == templates_digest(project / "templates")
+    assert entry["templates_sha256"] == tree_digest(project / "templates")
     assert entry["source_date_epoch"] == EPOCH
     assert set(entry["outputs"]) == {"tei", "epub"}
     assert entry["outputs"]["epub"] == file_sha256(project / "dist" / "epub" / "beta.epub")
@@ -172,7 +189,7 @@ def test_two_builds_at_once_share_one_dist(project):
     assert sorted(load_manifest(project / "dist")["documents"]) == list(IDS)
     again = subprocess.run(command + ["--json", "--seeds-dir", str(project / "seeds")], env=env,
                            cwd=project, capture_output=True, text=True)
-    assert json.loads(again.stdout)["counts"] == {"built": 0, "skipped": 3, "failed": 0}
+    assert json.loads(again.stdout)["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
 
 
 def test_an_image_beside_a_seed_is_tracked_and_becomes_an_asset(tmp_path, options, capsys):
@@ -259,7 +276,7 @@ def test_json_report_shape(project, local_options, capsys):
     code, data = report(project, local_options, capsys)
     assert set(data) == {"counts", "exit_code", "seconds", "jobs", "scheduler", "outputs", "dist",
                          "documents"}
-    assert data["counts"] == {"built": 3, "skipped": 0, "failed": 1}
+    assert data["counts"] == {"built": 3, "partial": 0, "skipped": 0, "failed": 1}
     assert data["exit_code"] == code == 65 and data["outputs"] == ["tei"] and data["jobs"] == 1
     assert [d["identifier"] for d in data["documents"]] == ["alpha", "beta", "empty", "gamma"]
     for document in data["documents"]:

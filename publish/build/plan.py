@@ -1,0 +1,201 @@
+"""What a build must do: compare each seed with its manifest record, field by field.
+
+A document is skipped when its seed, sidecar, resources, publish version,
+build date (if ``SOURCE_DATE_EPOCH`` is set; reproducible-builds.org) and
+forced encoding match its record, the templates match too if a rendered
+output is asked for, and every asked-for output and asset is present. There
+is no combined key, and timestamps play no part, so ``touch seeds/*``
+rebuilds nothing; a changed template rebuilds every edition. The no-op path
+hashes files and stats outputs only: it imports no normaliser, renderer,
+lxml, rich or Dask.
+
+``resources`` are the images beside the seed that it names (what the HTML
+and Markdown normalisers may include).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+from publish.build.job import Job
+from publish.errors import InputError, UsageError
+from publish.formats import format_for, kinds
+from publish.layout import Layout, file_sha256, images_under, sidecar_path
+
+#: The record fields every output depends on; templates matter only to rendered outputs.
+SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "publish_version",
+                 "source_date_epoch", "encoding")
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildRequest:
+    """What ``publish build`` was asked to do."""
+
+    seeds: tuple[Path, ...] = ()
+    seeds_dir: Path = Path("seeds")
+    dist: Path = Path("dist")
+    jobs: int | None = None
+    #: Output kinds (rows of :data:`publish.formats.FORMATS`); empty means all.
+    outputs: tuple[str, ...] = ()
+    force: bool = False
+    quiet: bool = False
+    json: bool = False
+    scheduler: str | None = None
+    #: False when no SOURCE_DATE_EPOCH was given: the build date is then "now",
+    #: different on every run, so a record's date is not compared.
+    date_pinned: bool = True
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(dist=self.dist, seeds=self.seeds_dir)
+
+    @property
+    def document_outputs(self) -> tuple[str, ...]:
+        """The per-document outputs to make, in build order, the master always among them."""
+        return canonical_outputs(tuple(k for k in self.outputs if k in kinds()))
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """What happened to one document: ``built``, ``skipped`` or ``failed``."""
+
+    identifier: str
+    status: str
+    seed: str = ""
+    reason: str = ""
+    exit_code: int = 0
+    seconds: float = 0.0
+
+
+def canonical_outputs(outputs: tuple[str, ...]) -> tuple[str, ...]:
+    """The outputs to make, in build order; the master always, as every other is made from it."""
+    unknown = set(outputs) - set(kinds())
+    if unknown:
+        raise UsageError(f"unknown output kind(s): {', '.join(sorted(unknown))}")
+    return tuple(kind for kind in kinds() if kind == "tei" or not outputs or kind in outputs)
+
+
+def source_record(seed: Path, environment: dict, images: tuple[str, ...] = ()) -> dict:
+    """The fields of a document's record that say what its outputs are made from."""
+    data = seed.read_bytes()
+    sidecar = sidecar_path(seed)
+    resources = {name: file_sha256(seed.parent / name) for name in images
+                 if name.encode() in data}
+    return {"seed": seed.name, "input_sha256": hashlib.sha256(data).hexdigest(),
+            "sidecar_sha256": file_sha256(sidecar) if sidecar.is_file() else None,
+            "resources": resources, **environment}
+
+
+def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], layout: Layout,
+             identifier: str, date_pinned: bool = True) -> bool:
+    """True if the recorded build of a document still holds for ``outputs``."""
+    fields = SOURCE_FIELDS if date_pinned else tuple(f for f in SOURCE_FIELDS
+                                                     if f != "source_date_epoch")
+    if not isinstance(entry, dict) or any(entry.get(f) != current[f] for f in fields):
+        return False
+    if any(format_for(kind).rendered for kind in outputs) \
+            and entry.get("templates_sha256") != current["templates_sha256"]:
+        return False
+    recorded = entry.get("outputs") or {}
+    if not all(kind in recorded and layout.output(kind, identifier).is_file() for kind in outputs):
+        return False
+    return all((layout.assets(identifier) / name).is_file() for name in entry.get("assets") or {})
+
+
+def same_sources(old: object, current: dict) -> bool:
+    """Whether a record was made from the same sources and templates as ``current``."""
+    return (isinstance(old, dict) and all(old.get(f) == current[f] for f in SOURCE_FIELDS)
+            and old.get("templates_sha256") == current["templates_sha256"])
+
+
+def merged_entry(old: object, current: dict, written: dict[str, str],
+                 failed: list[str] = ()) -> tuple[dict, list[str]]:
+    """The new record after writing ``written`` outputs, and the kinds now stale.
+
+    Outputs not rebuilt this time (a ``--only tei`` build after a full one, or
+    a retry of one failed edition) are kept if the old record was made from the
+    same sources and templates; otherwise they no longer match the master and
+    are listed to be removed, as are the editions that ``failed`` this time.
+    """
+    outputs = dict(written)
+    stale = list(failed)
+    if isinstance(old, dict):
+        same = same_sources(old, current)
+        for kind, digest in (old.get("outputs") or {}).items():
+            if kind not in outputs and kind in kinds() and kind not in failed:
+                if same:
+                    outputs[kind] = digest
+                else:
+                    stale.append(kind)
+    rendered = any(format_for(kind).rendered for kind in outputs)
+    entry = {field: current[field] for field in SOURCE_FIELDS}
+    entry["templates_sha256"] = current["templates_sha256"] if rendered else None
+    entry["outputs"] = {kind: outputs[kind] for kind in kinds() if kind in outputs}
+    return entry, stale
+
+
+def still_needed(entry: object, current: dict, outputs: tuple[str, ...], layout: Layout,
+                 identifier: str) -> tuple[str, ...]:
+    """The outputs to make: only the missing editions if the rest was made from the same sources.
+
+    So a document whose PDF failed last time (a partial build) renders only the
+    PDF again; its master is normalised again, cheaply, to render from.
+    """
+    if not same_sources(entry, current):
+        return outputs
+    recorded = entry.get("outputs") or {}
+    return tuple(kind for kind in outputs if kind == "tei" or kind not in recorded
+                 or not layout.output(kind, identifier).is_file())
+
+
+def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment: dict,
+         request: BuildRequest):
+    """Split seeds into jobs to run and outcomes already known (skipped, or failed early).
+
+    Returns ``(jobs, outcomes, records)``; ``records`` maps each job's id to its
+    current source record.
+    """
+    todo, outcomes, records = [], [], {}
+    images: dict[Path, tuple[str, ...]] = {}
+    by_id: dict[str, list[Path]] = {}
+    layout = request.layout
+    for seed in seeds:
+        by_id.setdefault(seed.stem, []).append(seed)
+    for identifier, paths in by_id.items():
+        seed = paths[0]
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            for path in paths:
+                outcomes.append(Outcome(identifier, "failed", path.name,
+                                        f"{path}: seeds {names} share the id {identifier!r}",
+                                        UsageError.exit_code))
+            continue
+        try:
+            if seed.parent not in images:
+                images[seed.parent] = images_under(seed.parent)
+            current = source_record(seed, environment, images[seed.parent])
+        except OSError as error:
+            outcomes.append(Outcome(identifier, "failed", seed.name,
+                                    f"{seed}: cannot read: {error.strerror}", InputError.exit_code))
+            continue
+        entry = entries.get(identifier)
+        if not request.force and is_fresh(entry, current, outputs, layout, identifier,
+                                          request.date_pinned):
+            outcomes.append(Outcome(identifier, "skipped", seed.name))
+            continue
+        records[identifier] = current
+        todo.append(Job(identifier, seed, still_needed(entry, current, outputs, layout, identifier)
+                        if not request.force else outputs,
+                        dist=request.dist, resources=tuple(current["resources"])))
+    return todo, outcomes, records
+
+
+def worker_count(request: BuildRequest, documents: int) -> int:
+    """Worker processes to start: ``--jobs``, else the usable cores; never more than documents."""
+    if request.jobs is not None and request.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, not {request.jobs}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(request.jobs or cores or 1, documents or 1))

@@ -1,0 +1,117 @@
+"""The one place a document's outputs are written into ``dist/``, and removed.
+
+Every file is written atomically (:func:`publish.fileio.atomic_write`): a
+temporary file beside it, then ``os.replace``. A master's images are written
+before the master, so a master on disk never names an image that is not
+there yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+
+from publish.build.plan import Outcome, merged_entry
+from publish.build.job import ASSET_PREFIX, Rendered
+from publish.errors import WriteError
+from publish.fileio import atomic_write
+from publish.formats import kinds
+from publish.layout import Layout
+
+
+def write_beside(path: Path, data: bytes, assets: dict[str, bytes]) -> dict[str, str]:
+    """Write a master's images (by URL, relative to ``path``), then the master; their digests.
+
+    Used by the build and by ``publish normalise -o``.
+    """
+    digests = {}
+    for url, image in sorted(assets.items()):
+        atomic_write(path.parent / url, image)
+        digests[url] = hashlib.sha256(image).hexdigest()
+    atomic_write(path, data)
+    return digests
+
+
+def write_outputs(layout: Layout, identifier: str, files: dict[str, bytes], old: dict | None = None):
+    """Write a document's outputs; return their digests and those of its assets.
+
+    An output whose bytes equal what ``old`` (the document's previous record)
+    lists and which is on disk is left untouched, so a build that retries one
+    failed edition does not rewrite the others. Asset digests are keyed by
+    name inside the asset folder, as the manifest records them.
+    """
+    recorded = (old or {}).get("outputs") or {}
+    assets = {key.removeprefix(ASSET_PREFIX): data for key, data in files.items()
+              if key.startswith(ASSET_PREFIX)}
+    written = {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()
+               if not kind.startswith(ASSET_PREFIX)}
+    folder = layout.assets(identifier).name + "/"
+    master = layout.master(identifier)
+    if recorded.get("tei") == written["tei"] and master.is_file() and all(
+            (master.parent / url).is_file() for url in assets):
+        by_url = {url: hashlib.sha256(data).hexdigest() for url, data in assets.items()}
+    else:
+        by_url = write_beside(master, files["tei"], assets)
+    for kind, data in files.items():
+        if kind == "tei" or kind.startswith(ASSET_PREFIX):
+            continue
+        path = layout.output(kind, identifier)
+        if recorded.get(kind) != written[kind] or not path.is_file():
+            atomic_write(path, data)
+    return written, {url.removeprefix(folder): digest for url, digest in sorted(by_url.items())}
+
+
+def store(rendered: Rendered, current: dict, entries: dict, layout: Layout,
+          changes: dict) -> Outcome:
+    """Write a document's outputs and record it; on failure remove them all."""
+    identifier = rendered.identifier
+    if not rendered.reason:
+        try:
+            written, assets = write_outputs(layout, identifier, rendered.files, entries.get(identifier))
+        except OSError as error:
+            rendered = dataclasses.replace(rendered, reason=f"{error.filename}: cannot write: "
+                                           f"{error.strerror}", exit_code=WriteError.exit_code)
+        else:
+            failed = [kind for kind, _reason, _code in rendered.failed]
+            entry, stale = merged_entry(entries.get(identifier), current, written, failed)
+            entry["assets"] = assets
+            remove_outputs(layout, identifier, stale)
+            remove_assets(layout, identifier, keep=assets)
+            changes[identifier] = entries[identifier] = entry
+            if rendered.failed:  # the master and the other editions are kept; these are retried
+                return Outcome(identifier, "partial", current["seed"],
+                               "; ".join(reason for _kind, reason, _code in rendered.failed),
+                               max(code for _kind, _reason, code in rendered.failed), rendered.seconds)
+            return Outcome(identifier, "built", current["seed"], seconds=rendered.seconds)
+    forget(layout, identifier, entries, changes)
+    return Outcome(identifier, "failed", current["seed"], rendered.reason, rendered.exit_code,
+                   rendered.seconds)
+
+
+def forget(layout: Layout, identifier: str, entries: dict, changes: dict) -> None:
+    """Remove every output of a failed document and drop its record, so the next build retries it."""
+    remove_outputs(layout, identifier, kinds())
+    remove_assets(layout, identifier)
+    entries.pop(identifier, None)
+    changes[identifier] = None
+
+
+def remove_outputs(layout: Layout, identifier: str, output_kinds) -> None:
+    """Delete a document's outputs of these kinds, if present."""
+    for kind in output_kinds:
+        layout.output(kind, identifier).unlink(missing_ok=True)
+
+
+def remove_assets(layout: Layout, identifier: str, keep: dict | None = None) -> None:
+    """Delete a document's assets other than those in ``keep``, and the folder if left empty."""
+    folder = layout.assets(identifier)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path.relative_to(folder).as_posix() not in (keep or {}):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
