@@ -48,8 +48,8 @@ from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise import structure
 from publish.normalise.base import Normalised, Source
+from publish.normalise.resources import local_file
 from publish.normalise.structure import Assets, Report, SourceIds, fill
-from publish.normalise.xhtml_to_tei import local_file
 from publish.tei import TEI_NS, T, first_text, localname, parse_bytes, tag, xml, xpath
 from publish.tei.header import Decisions
 

@@ -24,11 +24,13 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from publish.log import LOGGER
 from publish.metadata import LANGUAGE_TAG
 from publish.normalise import structure
+from publish.normalise.resources import local_file
 from publish.normalise.structure import Assets, Heading, Report, SourceIds, fill
 from publish.tei import T, localname, xml
 
@@ -458,20 +460,6 @@ def table_rows(table: etree._Element) -> list[etree._Element]:
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows.extend(r for r in child if isinstance(r.tag, str) and r.tag == "tr")
     return rows
-
-
-def local_file(source: Path, src: str) -> tuple[bytes | None, str]:
-    """An image file in the source's folder or below it; never above, never a link out."""
-    relative = urllib.parse.unquote(urllib.parse.urlsplit(src).path)
-    if relative.startswith("/") or "\\" in relative or ".." in relative.split("/"):
-        return None, "a path outside the source's folder"
-    folder = source.resolve().parent
-    candidate = (folder / relative).resolve()
-    if folder not in candidate.parents or not candidate.is_file():
-        return None, "no such file beside the source"
-    if candidate.stat().st_size > 50 * 1024 * 1024:
-        return None, "larger than 50 MB"
-    return candidate.read_bytes(), ""
 
 
 def short(url: str, length: int = 80) -> str:
