@@ -44,7 +44,7 @@ from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise import safezip
 from publish.normalise.base import Normalised, Source
 from publish.normalise.document import from_document
-from publish.normalise.xhtml_to_tei import parse_html
+from publish.normalise.xhtml_parse import parse_html
 from publish.tei import T, safe_parser
 
 NAME = "docx"

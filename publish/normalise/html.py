@@ -40,7 +40,7 @@ from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
 from publish.normalise.document import from_document
-from publish.normalise.xhtml_to_tei import drop_unsafe, parse_html
+from publish.normalise.xhtml_parse import drop_unsafe, parse_html
 from publish.tei import xml
 
 NAME = "html"

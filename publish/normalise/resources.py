@@ -3,7 +3,8 @@
 Shared by the normalisers whose sources name images by relative URL (RFC 3986
 §4.2: a path, percent-decoded): HTML, Markdown and TEI (``graphic/@url``).
 A ``data:`` URL is decoded by :func:`publish.normalise.structure.data_url_bytes`;
-anything with another scheme is never fetched, and the callers say so.
+anything with another scheme is never fetched, and the callers say so (a
+URL in a log line is cut by :func:`short`).
 """
 
 from __future__ import annotations
@@ -24,3 +25,8 @@ def local_file(source: Path, src: str) -> tuple[bytes | None, str]:
     if candidate.stat().st_size > 50 * 1024 * 1024:
         return None, "larger than 50 MB"
     return candidate.read_bytes(), ""
+
+
+def short(url: str, length: int = 80) -> str:
+    """A URL cut for a log line (data: URLs can be megabytes)."""
+    return url if len(url) <= length else url[:length] + "…"
