@@ -76,9 +76,6 @@ PHRASE_PARENTS = {"p", "ab", "l", "head", "hi", "q", "ref", "label", "item", "ce
                   "orgName", "date", "num", "rs", "unclear", "supplied", "sic", "corr", "orig",
                   "reg", "abbr", "expan", "bibl", "titlePart", "docAuthor", "byline",
                   "dateline", "salute", "signed", "trailer", "docImprint", "docDate"}
-#: Elements with nothing to read: left out, and named in a WARNING.
-EMPTY_OK = {"anchor", "index", "link", "join", "alt", "timeline", "when", "span", "interp",
-            "interpGrp"}
 
 
 def normalise(source: Source) -> Normalised:
