@@ -1,15 +1,15 @@
 """Building a structured TEI ``<text>``: blocks and phrases, sections, ids, assets.
 
 Shared by the HTML, Markdown, DOCX and TEI normalisers (and :func:`append_text`
-by the plain-text one). It follows the TEI P5
-Guidelines' split of content into *chunks* (ch. 1.3, ``model.common``: ``p``,
-``ab``, ``lg``) and *phrases* (``model.phrase``), with the *inter-level*
-elements (``list``, ``table``, ``figure``, ``note``, ``quote``, ``milestone``)
-allowed in both: a converter yields a flat list of *pieces* (strings and TEI
-elements) and :func:`fill` puts them into a container, wrapping loose phrases
-into ``p`` where the container holds only chunks (ch. 4.1, ``div``), and
-unwrapping chunks where only phrases may go. ``xml:id`` values of ``div``,
-``note`` and ``figure`` are given from their position (ch. 1.3.1.1.1, ``att.global``).
+by the plain-text one). It follows the TEI P5 Guidelines' split of content into
+*chunks* (ch. 1.3, ``model.common``: ``p``, ``ab``, ``lg``) and *phrases*
+(``model.phrase``), with the *inter-level* elements (``list``, ``table``,
+``figure``, ``note``, ``quote``, ``milestone``) allowed in both: a converter
+yields a flat list of *pieces* (strings and TEI elements) and :func:`fill` puts
+them into a container, wrapping loose phrases into ``p`` where the container
+holds only chunks (ch. 4.1, ``div``), and unwrapping chunks where only phrases
+may go. ``xml:id`` values of ``div``, ``note`` and ``figure`` are given from
+their position (ch. 1.3.1.1.1, ``att.global``).
 """
 
 from __future__ import annotations
