@@ -43,8 +43,8 @@ from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise import safezip
 from publish.normalise.base import Normalised, Source
-from publish.normalise.html import from_document
-from publish.normalise.xhtml_to_tei import parse_html
+from publish.normalise.document import from_document
+from publish.normalise.xhtml_parse import parse_html
 from publish.tei import T, safe_parser
 
 NAME = "docx"

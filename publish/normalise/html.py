@@ -35,18 +35,13 @@ Supports:
 
 from __future__ import annotations
 
-import dataclasses
-
-from publish.errors import InputError
 from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
-from publish.normalise import text as plain_text
-from publish.normalise.structure import Assets, Report
-from publish.normalise.xhtml_to_tei import Converter, drop_unsafe, parse_html
-from publish.tei import first_text, xml
-from publish.tei.header import Decisions
+from publish.normalise.document import from_document
+from publish.normalise.xhtml_parse import drop_unsafe, parse_html
+from publish.tei import xml
 
 NAME = "html"
 MEDIA_TYPE = "text/html"
@@ -71,44 +66,6 @@ def normalise(source: Source) -> Normalised:
     found = page_metadata(document)
     drop_unsafe(document, source.path)
     return from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom)
-
-
-def from_document(source: Source, document, found: Metadata, *, encoding: str | None = None,
-                  bom: bool = False, images: dict[str, bytes] | None = None,
-                  local_images: bool = True, extra: tuple[str, ...] = ()) -> Normalised:
-    """The shared tail of the HTML, Markdown and DOCX normalisers: map, check, record."""
-    assets = Assets(source.identifier)
-    report = Report()
-    converter = Converter(source.path, assets, report, images=images, local_images=local_images)
-    text = converter.text(document)
-    body = text[0]
-    if not len(body) and not (body.text or "").strip():
-        raise InputError("no text: the document has no content to normalise", source.path)
-    found = with_title(found, body)
-    segmentation = (
-        "Headings (h1–h6) start nested div elements; the heading level sets the depth.",
-        "Loose text between blocks is wrapped in p; whitespace runs are one space, except in pre.",
-        "div, note and figure elements have xml:ids from their position (div-1-2, note-3, fig-1).",
-    )
-    normalization = extra + (
-        "Footnote markers ([1], ↩︎ back-links) are left out; the renderers number notes anew.",
-        "Comments, scripts, event handlers, styles and embedded objects are left out.",
-    ) + report.sentences()
-    return Normalised(text=text, found=found, encoding=encoding, bom=bom,
-                      decisions=Decisions(normalization=normalization, segmentation=segmentation),
-                      assets=assets.items())
-
-
-def with_title(found: Metadata, body) -> Metadata:
-    """The first heading is the title when the source names none; else the opening words."""
-    if found.title:
-        return found
-    heading = first_text(body, ".//tei:head")
-    if heading and heading.strip():
-        return dataclasses.replace(found, title=" ".join(heading.split()))
-    words = " ".join("".join(body.itertext()).split())
-    return dataclasses.replace(found, title=plain_text.supplied_title(words) or None,
-                               title_supplied=True)
 
 
 def page_metadata(document) -> Metadata:

@@ -46,8 +46,8 @@ from publish.log import LOGGER
 from publish.metadata import SIDECAR_KEYS, Metadata, metadata_from_mapping
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
-from publish.normalise.html import from_document
-from publish.normalise.xhtml_to_tei import drop_unsafe, parse_html
+from publish.normalise.document import from_document
+from publish.normalise.xhtml_parse import drop_unsafe, parse_html
 
 NAME = "markdown"
 MEDIA_TYPE = "text/markdown"

@@ -1,14 +1,15 @@
 """Building a structured TEI ``<text>``: blocks and phrases, sections, ids, assets.
 
-Shared by the HTML, Markdown, DOCX and TEI normalisers. It follows the TEI P5
-Guidelines' split of content into *chunks* (ch. 1.3, ``model.common``: ``p``,
-``ab``, ``lg``) and *phrases* (``model.phrase``), with the *inter-level*
-elements (``list``, ``table``, ``figure``, ``note``, ``quote``, ``milestone``)
-allowed in both: a converter yields a flat list of *pieces* (strings and TEI
-elements) and :func:`fill` puts them into a container, wrapping loose phrases
-into ``p`` where the container holds only chunks (ch. 4.1, ``div``), and
-unwrapping chunks where only phrases may go. ``xml:id`` values of ``div``,
-``note`` and ``figure`` are given from their position (ch. 1.3.1.1.1, ``att.global``).
+Shared by the HTML, Markdown, DOCX and TEI normalisers (and :func:`append_text`
+by the plain-text one). It follows the TEI P5 Guidelines' split of content into
+*chunks* (ch. 1.3, ``model.common``: ``p``, ``ab``, ``lg``) and *phrases*
+(``model.phrase``), with the *inter-level* elements (``list``, ``table``,
+``figure``, ``note``, ``quote``, ``milestone``) allowed in both: a converter
+yields a flat list of *pieces* (strings and TEI elements) and :func:`fill` puts
+them into a container, wrapping loose phrases into ``p`` where the container
+holds only chunks (ch. 4.1, ``div``), and unwrapping chunks where only phrases
+may go. ``xml:id`` values of ``div``, ``note`` and ``figure`` are given from
+their position (ch. 1.3.1.1.1, ``att.global``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from lxml import etree
 
 from publish.layout import asset_folder_name
 from publish.log import LOGGER
-from publish.normalise.text import append_text
 from publish.tei import T, localname, xml, xpath
 
 #: Chunks: only where blocks go.
@@ -68,6 +68,16 @@ def kind(piece) -> str:
     if name in BLOCKS or (name == "quote" and any(localname(c) in BLOCKS for c in piece)):
         return "block"
     return "dual" if name in DUAL else "phrase"
+
+
+def append_text(parent: etree._Element, text: str) -> None:
+    """Append text after the last child of ``parent`` (or as its text)."""
+    if not text:
+        return
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
 
 
 def has_content(element: etree._Element) -> bool:

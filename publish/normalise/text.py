@@ -38,9 +38,11 @@ from lxml import etree
 from publish.errors import InputError
 from publish.metadata import Metadata
 from publish.normalise.base import Normalised, Source
+from publish.normalise.decode import decode
+from publish.normalise.structure import append_text
+from publish.normalise.titles import supplied_title
 from publish.tei import T, xml
 from publish.tei.header import Decisions
-from publish.normalise.decode import decode
 
 NAME = "text"
 MEDIA_TYPE = "text/plain"
@@ -162,16 +164,6 @@ def pair_quotes(block: str) -> set[int]:
     return paired
 
 
-def append_text(parent: etree._Element, text: str) -> None:
-    """Append text after the last child of ``parent`` (or as its text)."""
-    if not text:
-        return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
 def append_nfc_text(parent: etree._Element, text: str, stats: InlineStats) -> None:
     """Append text; clusters not in NFC become ``choice`` with ``orig`` and ``reg``."""
     if unicodedata.is_normalized("NFC", text):
@@ -212,15 +204,6 @@ def found_metadata(text: str, blocks: list[re.Match], heading: re.Match | None) 
         title, supplied = supplied_title(blocks[0].group()), True
     opening = "\n".join(text.split("\n")[:5])
     return Metadata(title=title, title_supplied=supplied, date=find_date(opening))
-
-
-def supplied_title(first_block: str, words: int = 10) -> str:
-    """A title made from the first words, ending with an ellipsis if cut."""
-    tokens = first_block.split()
-    if len(tokens) == 1 and len(tokens[0]) > 40:  # unspaced scripts: cut by characters
-        return tokens[0][:24] + "…"
-    title = " ".join(tokens[:words])
-    return title + ("…" if len(tokens) > words else "")
 
 
 def find_date(text: str) -> str | None:
