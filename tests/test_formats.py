@@ -71,10 +71,17 @@ def test_a_toy_output_kind_is_built_validated_and_deposited(tmp_path):
     assert validated.returncode == 0, validated.stderr
     assert f"dist/txt/{identifier}.txt: valid" in validated.stdout
 
+    good = txt.read_bytes()
     txt.write_bytes(b"")
     broken = publish_with_toy(tmp_path, "validate", str(txt))
     assert broken.returncode == 67 and f"{txt}: empty" in broken.stderr
+
+    # A missing output is made again alone: the other outputs are not rewritten.
+    txt.unlink()
+    pdf = tmp_path / "dist" / "pdf" / f"{identifier}.pdf"
+    before = pdf.stat().st_mtime_ns
     assert publish_with_toy(tmp_path, "build", "--jobs", "1", "--quiet").returncode == 0
+    assert txt.read_bytes() == good and pdf.stat().st_mtime_ns == before
 
     deposited = publish_with_toy(tmp_path, "deposit", "--archive")
     assert deposited.returncode == 0, deposited.stderr

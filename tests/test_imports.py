@@ -22,7 +22,13 @@ def module_name(path: Path) -> str:
 
 
 def imported(node: ast.AST, here: str, modules: set[str]) -> set[str]:
-    """The publish modules an import statement loads (``from a import b`` may name module a.b)."""
+    """The publish modules an import statement uses.
+
+    ``from a import b`` uses module ``a.b`` if there is one, else ``a``. A
+    package's ``__init__``, which Python runs before any of its submodules, is
+    not counted as a use by its submodules: it is the package's table of
+    contents, not a dependency.
+    """
     names = set()
     if isinstance(node, ast.Import):
         names = {alias.name for alias in node.names}
@@ -31,7 +37,8 @@ def imported(node: ast.AST, here: str, modules: set[str]) -> set[str]:
         if node.level:
             package = here.rsplit(".", node.level)[0]
             base = f"{package}.{base}" if base else package
-        names = {base} | {f"{base}.{alias.name}" for alias in node.names}
+        names = {f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                 for alias in node.names}
     return {name for name in names if name in modules}
 
 

@@ -29,14 +29,19 @@ EPOCH = "1674950400"
 
 
 def flat_seeds(target: Path, corpus: bool) -> None:
-    """Copy seeds/ and the corpus into one folder; corpus names get their folder as prefix."""
+    """Copy seeds/ and the corpus into one folder, each corpus file under a name of its own.
+
+    Corpus names get their folder as prefix and their suffix in the stem too
+    (``gutenberg-972-devils-dictionary-htm.htm``), since two files may share a stem.
+    """
     target.mkdir(parents=True)
     for path in sorted((ROOT / "seeds").iterdir()):
         shutil.copy2(path, target / path.name)
     if corpus and CORPUS.is_dir():
         for path in sorted(CORPUS.rglob("*")):
             if path.is_file() and path.name != "SOURCES.md":
-                shutil.copy2(path, target / f"{path.parent.name}-{path.name}")
+                name = f"{path.parent.name}-{path.stem}-{path.suffix.lstrip('.')}{path.suffix}"
+                shutil.copy2(path, target / name)
 
 
 def main() -> int:

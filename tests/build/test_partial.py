@@ -1,0 +1,68 @@
+"""A failing edition never loses the master: the document is partial, and only that edition is retried."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EPOCH, ROOT
+
+LAUNCHER = """
+import sys
+import publish.formats
+from tests.fixtures.toy_text import FAILING_ROW
+publish.formats.FORMATS = publish.formats.FORMATS + (FAILING_ROW,)
+from publish.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def publish(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH),
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-c", LAUNCHER, *args], cwd=project, env=env,
+                          capture_output=True, text=True)
+
+
+def test_the_master_is_kept_when_an_edition_fails(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.txt").write_text("A plain letter.\n", encoding="utf-8")
+    (seeds / "bad.txt").write_text("A letter with FAIL-THIS-EDITION in it.\n", encoding="utf-8")
+    args = ("build", "--jobs", "1", "--only", "tei", "--only", "flaky")
+    first = publish(tmp_path, *args)
+    assert first.returncode == 70, first.stderr
+    assert "publish build: 1 built, 1 partial, 0 skipped, 0 failed" in first.stderr
+    assert "partial bad: dist/tei/bad.xml: the flaky edition refuses this document" in first.stderr
+    master = tmp_path / "dist" / "tei" / "bad.xml"
+    assert master.is_file() and not (tmp_path / "dist" / "flaky" / "bad.flaky").exists()
+    assert (tmp_path / "dist" / "flaky" / "good.flaky").is_file()
+    record = json.loads((tmp_path / "dist" / "manifest.json").read_text())["documents"]["bad"]
+    assert set(record["outputs"]) == {"tei"}
+
+    # The next build retries the failed edition only; the master is not rewritten.
+    written = master.stat().st_mtime_ns
+    again = publish(tmp_path, *args, "--json")
+    assert again.returncode == 70
+    report = json.loads(again.stdout)
+    assert report["counts"] == {"built": 0, "partial": 1, "skipped": 1, "failed": 0}
+    assert master.stat().st_mtime_ns == written
+
+    # Fixed, it is built and no longer partial.
+    (seeds / "bad.txt").write_text("A letter, now fine.\n", encoding="utf-8")
+    fixed = publish(tmp_path, *args)
+    assert fixed.returncode == 0, fixed.stderr
+    assert (tmp_path / "dist" / "flaky" / "bad.flaky").is_file()
+
+
+def test_deposit_refuses_a_partial_document(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "bad.txt").write_text("FAIL-THIS-EDITION\n", encoding="utf-8")
+    assert publish(tmp_path, "build", "--jobs", "1", "--only", "tei", "--only", "flaky").returncode == 70
+    refused = publish(tmp_path, "deposit", "bad")
+    assert refused.returncode == 74
+    assert "deposit refused: no" in refused.stderr and not (tmp_path / "dist" / "deposit" / "bad").exists()
