@@ -27,7 +27,6 @@ from publish.formats import FORMATS
 from publish.oai.dates import datestamp
 from publish.oai.repository import Item, Snapshot
 from publish.tei import TEI_NS
-from publish.tei.header import HeaderFacts
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -48,14 +47,9 @@ class MetadataFormat:
     make: Callable[[Item, Snapshot], etree._Element]
 
 
-def facts(item: Item) -> HeaderFacts:
-    """The header's facts (publish.tei.header.HeaderFacts reads from the TEI root)."""
-    return HeaderFacts.read(item.header.getroottree())
-
-
 def dc_elements(item: Item, snapshot: Snapshot) -> list[tuple[str, str]]:
     """The Dublin Core elements, in the 15-element order, each (name, value); nothing invented."""
-    found = facts(item)
+    found = item.facts
     out = [("title", found.title)]
     out += [("creator", name) for name in found.creators if name]
     if found.description:
@@ -94,7 +88,7 @@ def tei_header(item: Item, snapshot: Snapshot) -> etree._Element:
 
 def mets(item: Item, snapshot: Snapshot) -> etree._Element:
     """A METS 1.12 document: the DC description, a link to the TEI, the files and one div."""
-    found = facts(item)
+    found = item.facts
     m = ElementMaker(namespace=METS_NS, nsmap={"mets": METS_NS, "xlink": XLINK_NS, "xsi": XSI_NS})
     root = m.mets(OBJID=found.urn, LABEL=found.title, TYPE="text")
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{METS_NS} http://www.loc.gov/standards/mets/mets.xsd")

@@ -10,9 +10,10 @@ A build may be writing while a request runs: files are replaced atomically
 (``os.replace``), so the manifest is read once and each master at most once,
 whole, then parsed from those bytes. A master that is gone by the time it is
 read (the build is removing a failed or withdrawn document) leaves its item
-out of this response. Parsed headers are kept in a small per-process cache
-keyed by the master's sha256, and only when the bytes read match the digest
-the manifest records, so a header is never cached under the wrong version.
+out of this response. Parsed headers, with the facts read from them, are
+kept in a small per-process cache keyed by the master's sha256, and only when
+the bytes read match the digest the manifest records, so a header is never
+cached under the wrong version.
 """
 
 from __future__ import annotations
@@ -32,11 +33,23 @@ from publish.build.manifest import load_manifest
 from publish.collection import collection_name, read_header
 from publish.layout import Layout
 from publish.oai.settings import Settings
+from publish.tei.header import HeaderFacts
 
 #: What the oai-identifier scheme's local part admits besides letters and digits (and %).
 LOCAL_SAFE = "-_.!~*'();/?:@&=+$,"
 CACHE_SIZE = 4096
-_cache: collections.OrderedDict[str, etree._Element] = collections.OrderedDict()
+
+
+@dataclasses.dataclass(frozen=True)
+class Parsed:
+    """A master's teiHeader and what is read from it, once (XPath costs more than the parse)."""
+
+    header: etree._Element
+    facts: HeaderFacts
+    collection: str | None
+
+
+_cache: collections.OrderedDict[str, Parsed] = collections.OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -59,9 +72,17 @@ class Item:
     changed: int
     deleted: bool
     record: dict
-    #: The master's teiHeader; None for a tombstone.
-    header: etree._Element | None
+    #: The master's teiHeader and its facts; None for a tombstone.
+    parsed: Parsed | None
     collection: str | None
+
+    @property
+    def header(self) -> etree._Element | None:
+        return self.parsed.header if self.parsed else None
+
+    @property
+    def facts(self) -> HeaderFacts | None:
+        return self.parsed.facts if self.parsed else None
 
     @property
     def sets(self) -> tuple[str, ...]:
@@ -112,10 +133,10 @@ class Snapshot:
         digest = (record.get("outputs") or {}).get("tei")
         if digest is None:
             return None
-        header = cached_header(self.layout.master(identifier), digest)
-        if header is None:
+        parsed = cached_header(self.layout.master(identifier), digest)
+        if parsed is None:
             return None
-        return Item(identifier, changed_of(record), False, record, header, collection_name(header))
+        return Item(identifier, changed_of(record), False, record, parsed, parsed.collection)
 
 
 def changed_of(record: dict) -> int:
@@ -124,8 +145,8 @@ def changed_of(record: dict) -> int:
     return value if isinstance(value, int) else 0
 
 
-def cached_header(path, digest: str) -> etree._Element | None:
-    """The teiHeader of the master at ``path`` whose manifest digest is ``digest``; None if gone."""
+def cached_header(path, digest: str) -> Parsed | None:
+    """The parsed header of the master at ``path`` whose manifest digest is ``digest``; None if gone."""
     with _cache_lock:
         if digest in _cache:
             _cache.move_to_end(digest)
@@ -138,9 +159,10 @@ def cached_header(path, digest: str) -> etree._Element | None:
         header = read_header(io.BytesIO(data))
     except (ValueError, etree.XMLSyntaxError):
         return None  # not a master we can read: left out, as if it were gone
+    parsed = Parsed(header, HeaderFacts.read(header.getroottree()), collection_name(header))
     if hashlib.sha256(data).hexdigest() == digest:
         with _cache_lock:
-            _cache[digest] = header
+            _cache[digest] = parsed
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
-    return header
+    return parsed
