@@ -18,8 +18,8 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from publish.build.plan import Outcome, merged_entry
 from publish.build.job import ASSET_PREFIX, Rendered
+from publish.build.plan import Outcome, merged_entry
 from publish.errors import WriteError
 from publish.fileio import atomic_write
 from publish.formats import kinds

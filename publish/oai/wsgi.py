@@ -29,6 +29,7 @@ from publish.oai.repository import Snapshot
 from publish.oai.response import envelope, error_response, serialise
 from publish.oai.settings import Settings
 from publish.oai.verbs import VERBS, check_arguments
+from publish.options import Options
 
 #: A POST body larger than this is refused: OAI-PMH arguments are short.
 MAX_BODY = 64 * 1024
@@ -77,8 +78,16 @@ def request_pairs(environ: dict) -> list[tuple[str, str]]:
     return urllib.parse.parse_qsl(body, keep_blank_values=True)
 
 
-def make_app(layout: Layout, settings: Settings) -> Callable:
-    """The WSGI application serving ``layout``'s manifest and masters."""
+def make_app(layout: Layout, settings: Settings | Options | None = None) -> Callable:
+    """The WSGI application serving ``layout``'s manifest and masters.
+
+    ``settings`` are the repository's :class:`~publish.oai.settings.Settings`;
+    without them (or given the build's :class:`~publish.options.Options`,
+    which hold nothing OAI-PMH needs, as ``publish serve`` may pass) they are
+    read from the project ``dist/`` belongs to and the environment.
+    """
+    if not isinstance(settings, Settings):
+        settings = Settings.from_project(Path(layout.dist).resolve().parent)
 
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")

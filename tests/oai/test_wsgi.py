@@ -77,6 +77,22 @@ def test_production_app_reads_the_project(built, monkeypatch):
         (built / "pyproject.toml").unlink()
 
 
+def test_make_app_reads_the_settings_of_the_project_dist_belongs_to(built):
+    from publish.layout import Layout
+    from publish.oai.wsgi import make_app
+    from publish.options import Options
+
+    (built / "pyproject.toml").write_text('[tool.publish.oai]\nrepository_name = "Mounted"\n'
+                                          'repository_id = "archive.example.org"\n', encoding="utf-8")
+    try:
+        for given in (None, Options()):
+            app = make_app(Layout(dist=built / "dist", seeds=built / "seeds"), given)
+            root = assert_valid(call(app, "verb=Identify")[2])
+            assert root.findtext(".//o:repositoryName", namespaces=NS) == "Mounted"
+    finally:
+        (built / "pyproject.toml").unlink()
+
+
 def test_under_waitress(built, tmp_path):
     """waitress-serve --call publish.oai.wsgi:production_app, as README tells an archivist."""
     serve = shutil.which("waitress-serve", path=str(__import__("pathlib").Path(sys.executable).parent))
