@@ -38,6 +38,7 @@ from ebooklib import epub
 from lxml import etree
 
 from publish.errors import InvalidTEIError, RenderError
+from publish.images import image_type
 from publish.layout import asset_folder_name
 from publish.options import Options
 from publish.render.xhtml import XHTML_NS, direction, to_xhtml
@@ -552,15 +553,6 @@ def summary_sentence(images: list, described: bool, headings: bool, problems: li
 
 # -- images -------------------------------------------------------------------
 
-#: EPUB 3.3 core media types for images (§3.2), by their first bytes.
-IMAGE_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class Resource:
     """A publication resource other than a content document: its path, bytes and type."""
@@ -568,18 +560,6 @@ class Resource:
     href: str
     data: bytes
     media_type: str
-
-
-def image_media_type(data: bytes) -> str | None:
-    """The core media type of an image, from its bytes; ``None`` if it is not one."""
-    for signature, media_type in IMAGE_SIGNATURES:
-        if data.startswith(signature):
-            return media_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if re.match(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg[\s>]", data[:2048], re.S):
-        return "image/svg+xml"
-    return None
 
 
 def document_images(documents: list[Document], master: Master, meta: BookMetadata) -> list[Resource]:
@@ -602,11 +582,11 @@ def document_images(documents: list[Document], master: Master, meta: BookMetadat
             data = master.assets.get(posixpath.normpath(href))
             if data is None:
                 raise RenderError(f"cannot read image {href}: No such file or directory")
-            media_type = image_media_type(data)
-            if media_type is None:
+            kind = image_type(data)
+            if kind is None:
                 raise RenderError(f"image {href} is not PNG, JPEG, GIF, WebP or SVG "
                                   "(the EPUB 3.3 core image types)")
-            found[href] = Resource(href, data, media_type)
+            found[href] = Resource(href, data, kind[0])
     return [found[href] for href in sorted(found)]
 
 
