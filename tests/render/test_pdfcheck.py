@@ -16,7 +16,8 @@ import pytest
 from publish.check import validate_file
 from publish.normalise import normalise_file
 from publish.options import Options
-from publish.render.pdfcheck import check_pdf, sibling_tei
+from publish.layout import master_of
+from publish.render.pdfcheck import check_pdf
 from publish.tei import serialise
 
 from tests.conftest import EPOCH, SAMPLE, render_file
@@ -43,7 +44,7 @@ def broken(edition: Path, tmp_path: Path, change) -> Path:
 
 
 def test_our_edition_passes_every_check(edition, options):
-    assert sibling_tei(edition).is_file()
+    assert master_of(edition).is_file()
     assert check_pdf(edition, options) == []
     assert validate_file(edition, options) == []
 

@@ -380,8 +380,6 @@ def test_a_very_long_title_stays_above_the_date_and_publisher():
     assert svg.findtext("{http://www.w3.org/2000/svg}title").startswith(title.strip())
 
 
-@pytest.mark.xfail(strict=True, reason="publish/cli.py still calls the removed render_epub "
-                   "(the integrator moves it to publish.pipeline); then drop this mark")
 def test_the_cli_renders_an_epub_and_names_a_bad_input(books, tmp_path, capsys):
     out = tmp_path / "cli.epub"
     assert main(["epub", str(books["sample"][0]), "-o", str(out)]) == 0
