@@ -82,7 +82,13 @@ def java_command() -> str:
 
 
 def run_epubcheck(path: Path, usage: bool = False) -> Report:
-    """Run EPUBCheck on ``path`` and return its report; ``usage`` adds USAGE messages."""
+    """Run EPUBCheck on ``path`` and return its report; ``usage`` adds USAGE messages.
+
+    A missing file raises :class:`EpubCheckUnavailable`: EPUBCheck reports it
+    on stderr only, with an empty JSON report that would read as a pass.
+    """
+    if not Path(path).is_file():
+        raise EpubCheckUnavailable(f"no such EPUB: {path}")
     command = [java_command(), "-Duser.language=en", "-jar", str(epubcheck_jar()),
                str(path), "--json", "-", "-q"]
     if usage:

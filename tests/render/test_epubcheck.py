@@ -62,3 +62,8 @@ def test_without_java_the_check_says_java_is_missing(sample_epub, tmp_path, monk
         "openjdk-17-jre-headless); EPUB not checked"]
     assert main(["validate", str(sample_epub)]) == 67
     assert "Java is missing" in capsys.readouterr().err
+
+
+def test_a_missing_file_is_a_problem_not_a_pass(tmp_path, options):
+    # EPUBCheck reports a missing file on stderr only, with an empty report.
+    assert check_epub(tmp_path / "missing.epub", options) == [f"no such EPUB: {tmp_path / 'missing.epub'}"]
