@@ -45,6 +45,7 @@ from __future__ import annotations
 from lxml import etree
 
 from publish.errors import InputError, UnsupportedFormatError
+from publish.langtags import canonical
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.tei_body import TeiConverter
@@ -102,7 +103,8 @@ def header_metadata(root: etree._Element) -> Metadata:
     licence_url = first_text(header, "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence/@target")
     return Metadata(
         title=title, author=tuple(a for a in authors if a),
-        date=date, language=language if language and LANGUAGE_TAG.match(language) else None,
+        # BCP 47 (TEI xml:lang, HTML lang): an ISO 639-2 "eng" becomes "en".
+        date=date, language=canonical(language) if language and LANGUAGE_TAG.match(language) else None,
         source=text("tei:fileDesc/tei:sourceDesc"),
         licence=text("tei:fileDesc/tei:publicationStmt/tei:availability"),
         licence_url=licence_url if licence_url and licence_url.startswith(("http://", "https://")) else None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from publish.errors import InputError
+from publish.langtags import canonical
 from publish.log import LOGGER
 from publish.metadata import LANGUAGE_TAG
 from publish.normalise import structure
@@ -127,7 +128,8 @@ class TeiConverter(SubsetElements):
                 target.set(attribute, source.get(attribute))
         language = source.get(xml("lang"))
         if language and LANGUAGE_TAG.match(language):
-            target.set(xml("lang"), language)
+            # BCP 47, as TEI's xml:lang asks: an ISO 639-2 "eng" becomes "en".
+            target.set(xml("lang"), canonical(language))
         return target
 
     def hi_like(self, element: etree._Element, name: str) -> etree._Element:

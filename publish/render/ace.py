@@ -170,7 +170,7 @@ def run_ace(paths, jobs: int = 2, tools: AceTools | None = None) -> dict[Path, A
         detail = " ".join(done.stderr.decode("utf-8", "replace").split())[-400:]
         raise AceUnavailable(f"Ace gave {len(results)} of {len(paths)} reports "
                              f"(exit {done.returncode}): {detail}")
-    return {path: report_from(path, result, tools.version) for path, result in zip(paths, results)}
+    return {path: report_from(path, result, tools.version) for path, result in zip(paths, results, strict=True)}
 
 
 def report_from(path: Path, result: dict, version: str) -> AceReport:

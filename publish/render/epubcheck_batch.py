@@ -26,8 +26,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from publish.render.epubcheck import (EpubCheckUnavailable, Message, Report, epubcheck_jar,
-                                      java_command, messages)
+from publish.render.epubcheck import (
+    EpubCheckUnavailable,
+    Message,
+    Report,
+    epubcheck_jar,
+    java_command,
+    messages,
+)
 
 DRIVER = Path(__file__).with_name("EpubCheckBatch.java")
 #: A long-lived JVM gains from the optimising compiler, so unlike the one-book

@@ -103,6 +103,7 @@ def split_documents(xhtml: etree._ElementTree, meta: BookMetadata) -> list[Docum
     number_headings(documents)
     relink(documents)
     label_sections(documents)
+    add_semantics(documents)
     return documents
 
 
@@ -129,6 +130,26 @@ def relink(documents: list[Document]) -> None:
             target = where.get(href[1:]) if href.startswith("#") else None
             if target and target != document.file:
                 link.set("href", f"{target}{href}")
+
+
+def add_semantics(documents: list[Document]) -> None:
+    """What the EPUB's accessibility checks ask of the shared XHTML, made in the EPUB only.
+
+    A section whose ``epub:type`` has a DPUB-ARIA role gets it (EPUB
+    Accessibility Techniques §2.3; Ace's ``epub-type-has-matching-role``):
+    the colophon's ``doc-colophon``. An empty header cell heads nothing
+    (WCAG 1.3.1; Ace's ``empty-table-header``), so it becomes a data cell,
+    as pandoc's header-less pipe tables mean it. Both are made here rather
+    than in the shared XSLT so the PDF's structure tree stays as it is.
+    """
+    for document in documents:
+        section = document.root.find(f"{H}body/{H}section")
+        if section.get("id") == "colophon" and not section.get("role"):
+            section.set("role", "doc-colophon")
+        for cell in list(section.iter(H + "th")):
+            if len(cell) == 0 and not (cell.text or "").strip():
+                cell.tag = H + "td"
+                cell.attrib.pop("scope", None)
 
 
 def label_sections(documents: list[Document]) -> None:

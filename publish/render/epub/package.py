@@ -16,7 +16,7 @@ from publish.errors import RenderError
 from publish.options import Options
 from publish.render.epub.accessibility import CERTIFIER, CONFORMANCE, Accessibility
 from publish.render.epub.cover import COVER_IMAGE
-from publish.render.epub.documents import CSS_FILE, Document
+from publish.render.epub.documents import CSS_FILE, XML_LANG, Document
 from publish.render.epub.metadata import BookMetadata
 from publish.render.epub.navigation import TocEntry, ncx_toc
 from publish.render.epub.resources import Resource
@@ -32,6 +32,20 @@ class KeptHtml(epub.EpubHtml):
     def get_content(self, default=None):
         """The document's bytes as :meth:`Document.serialise` made them, untouched."""
         return self.content
+
+
+class Writer(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on ``<package>`` (EPUB 3.3 §5.4.1, ``xml:lang``).
+
+    ebooklib writes ``dc:language`` but no ``xml:lang`` on the package
+    element, so the language of the metadata's own text (title, summary) is
+    unstated; DAISY Ace reports that as the serious violation ``epub-lang``.
+    """
+
+    def _write_opf_file(self, root):
+        """Set ``xml:lang`` on the package root, then write it as ebooklib does."""
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def kept_item(document: Document) -> KeptHtml:
@@ -94,9 +108,9 @@ def package(meta: BookMetadata, documents: list[Document], nav: Document, cover:
 
     buffer = io.BytesIO()
     try:
-        epub.EpubWriter(buffer, book, {"mtime": options.build_datetime, "epub2_guide": False,
-                                       "epub3_landmark": False, "epub3_pages": False,
-                                       "raise_exceptions": True}).write()
+        Writer(buffer, book, {"mtime": options.build_datetime, "epub2_guide": False,
+                                  "epub3_landmark": False, "epub3_pages": False,
+                                  "raise_exceptions": True}).write()
     except Exception as error:  # noqa: BLE001  ebooklib raises anything; report it as a render failure
         raise RenderError(f"ebooklib could not write the EPUB: {type(error).__name__}: {error}") from None
     return buffer.getvalue()
