@@ -18,6 +18,15 @@ APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf
                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 JAVA_PACKAGE := openjdk-17-jre-headless
 
+# DAISY Ace (EPUB accessibility) runs headless on Debian's Chromium; Ace and
+# axe-core are pinned in package.json/package-lock.json and installed under
+# the project (node_modules/), never globally, with no browser download (the
+# same packages and versions as the site's checks use).
+APT_PACKAGES += chromium chromium-driver
+export PUPPETEER_EXECUTABLE_PATH ?= /usr/bin/chromium
+export PUPPETEER_SKIP_DOWNLOAD := 1
+export ELECTRON_SKIP_BINARY_DOWNLOAD := 1
+
 # Dates in every artefact come from SOURCE_DATE_EPOCH: by default the time of
 # the last commit that changed what the editions are made from, so the same
 # inputs build the same bytes and a commit elsewhere (tests, docs) rebuilds nothing.
@@ -52,16 +61,29 @@ system:
 	  fi; \
 	fi
 
-build: $(STAMP)
-	$(BIN)/publish build --jobs $(JOBS)
+# Ace 1.4 needs Node.js 20 or later; Debian 12's nodejs is 18, so Node comes
+# from NodeSource (deb.nodesource.com) or another Node 20+ install.
+node_modules/.installed: package.json package-lock.json | system
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
+	  { echo "Ace needs Node.js 20 or later with npm (Debian 12 has 18: use NodeSource's nodejs 20)"; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' || \
+	  { echo "Ace 1.4 needs Node.js 20 or later (this is $$(node --version); Debian 12 has 18)"; exit 1; }
+	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+	touch $@
 
-test: $(STAMP)
+# The build checks what it made (only bytes not checked before) and writes
+# dist/report.json and dist/report.html; Ace is used when node_modules has it.
+build: $(STAMP)
+	$(BIN)/publish build --jobs $(JOBS) --validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
+
+test: $(STAMP) node_modules/.installed
 	$(BIN)/ruff check publish tests bench tools
 	$(BIN)/python -m pytest -q
 
-# Every output the manifest lists, each checked by its FORMATS row's checker.
+# Every output the manifest lists, each checked by its FORMATS row's checks;
+# results for the same bytes and tool versions come from dist/.checks/.
 validate: build
-	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
+	$(BIN)/publish validate --report $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
 # One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
 deposit: build

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -84,26 +85,37 @@ def add_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
     parser.add_argument("--tei-all", type=Path, metavar="RNG",
                         help="also check TEI files against this official TEI P5 schema (tei_all.rng)")
+    parser.add_argument("--report", action="store_true",
+                        help="write report.json and report.html into --dist for these files")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="EPUBCheck JVMs and check workers (default: the number of cores)")
 
 
 def run_validate(args: argparse.Namespace, options: Options) -> int:
     from publish.build.manifest import load_manifest
-    from publish.check import validate_file
+    from publish.validation.run import validate_paths
 
     options = dataclasses.replace(options, tei_all=args.tei_all)
-    files = args.files or built_outputs(Layout(dist=args.dist), load_manifest(Layout(dist=args.dist)))
+    layout = Layout(dist=args.dist)
+    files = args.files or built_outputs(layout, load_manifest(layout))
     if not files:
         raise UsageError(f"nothing to validate: no file given and no outputs listed in "
-                         f"{Layout(dist=args.dist).manifest}")
-    failures = 0
-    for path in files:
-        problems = validate_file(path, options)
-        for problem in problems:
-            print(f"{path}: {problem}", file=sys.stderr)
-        if problems:
-            failures += 1
-        else:
-            print(f"{path}: valid")
+                         f"{layout.manifest}")
+    jobs = args.jobs if args.jobs and args.jobs > 0 else (os.cpu_count() or 1)
+    results = validate_paths(files, options, layout, jobs=jobs)
+    for result in results:
+        for problem in result.failures:
+            print(f"{result.path}: {problem}", file=sys.stderr)
+        for warning in result.warnings:
+            print(f"{result.path}: warning: {warning}", file=sys.stderr)
+        if result.passed:
+            print(f"{result.path}: valid")
+    if args.report:
+        from publish.validation.report import write_report
+
+        for path in write_report(results, layout):
+            print(f"report: {path}")
+    failures = sum(not result.passed for result in results)
     if failures:
         raise ValidationError(f"{failures} of {len(files)} file(s) invalid")
     return 0
@@ -160,6 +172,11 @@ def add_build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     parser.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+    parser.add_argument("--validate", action="store_true",
+                        help="then check every output (only bytes not checked before) and write "
+                             "dist/report.json and dist/report.html")
+    parser.add_argument("--tei-all", type=Path, metavar="RNG",
+                        help="with --validate, also check masters against this tei_all.rng")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on a Dask cluster, e.g. tcp://HOST:8786 (needs the dask extra)")
 
@@ -172,8 +189,8 @@ def run_build(args: argparse.Namespace, options: Options) -> int:
                            jobs=args.jobs, outputs=tuple(args.only or ()),
                            force=args.force, quiet=args.quiet, json=args.json,
                            scheduler=args.scheduler,
-                           date_pinned=options.date_pinned)
-    return build(request, options)
+                           date_pinned=options.date_pinned, validate=args.validate)
+    return build(request, dataclasses.replace(options, tei_all=args.tei_all))
 
 
 # -- deposit and verify (RFC 8493) ------------------------------------------

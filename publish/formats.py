@@ -52,6 +52,10 @@ class Format:
     check_libraries: tuple[str, ...] = ()
     #: Its role in a deposit's PREMIS record.
     role: str = ""
+    #: Module with ``tools``, ``inputs`` and batch ``checks`` for the cached
+    #: report (:mod:`publish.validation.run`), or ``None``: then ``check`` is
+    #: run per file.
+    validation: str | None = None
 
     @property
     def rendered(self) -> bool:
@@ -63,14 +67,17 @@ FORMATS: tuple[Format, ...] = (
     # The master comes first: every other row is rendered from it.
     Format("tei", "TEI P5 master", ".xml", "tei", "application/tei+xml", None,
            "publish.check:check_tei", "TEI master against publish.rng (RELAX NG)",
-           check_libraries=("lxml",), role="master"),
+           check_libraries=("lxml",), role="master", validation="publish.validation.tei"),
     Format("pdf", "PDF/A-3 edition", ".pdf", "pdf", "application/pdf", "publish.render.pdf:render",
            "publish.render.pdfcheck:check_pdf", "PDF/A-3 checks (publish.render.pdfcheck; pikepdf)",
            warm_up="publish.render.pdf:warm_up",
-           render_libraries=("weasyprint",), check_libraries=("pikepdf",), role="pdf"),
+           render_libraries=("weasyprint",), check_libraries=("pikepdf",), role="pdf",
+           validation="publish.validation.pdf"),
     Format("epub", "EPUB 3 edition", ".epub", "epub", "application/epub+zip", "publish.render.epub:render",
-           "publish.render.epubcheck:check_epub", "EPUB 3 checks (publish.render.epubcheck; EPUBCheck)",
-           render_libraries=("ebooklib",), check_libraries=("epubcheck",), role="epub"),
+           "publish.render.epubcheck:check_epub",
+           "EPUB 3 checks (EPUBCheck) and accessibility checks (DAISY Ace, where installed)",
+           render_libraries=("ebooklib",), check_libraries=("epubcheck",), role="epub",
+           validation="publish.validation.epub"),
 )
 
 

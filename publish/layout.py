@@ -12,6 +12,8 @@ path                            what
 ``dist/<folder>/``              a collection output (:data:`~publish.formats.COLLECTIONS`)
 ``dist/manifest.json``          what each document was built from (:mod:`publish.build.manifest`)
 ``dist/deposit/<id>/``          a document's BagIt bag, and ``<id>.tar``
+``dist/.checks/<key>.json``     one cached check result (:mod:`publish.validation.cache`)
+``dist/report.json``, ``.html`` the last validation report (:mod:`publish.validation.report`)
 ==============================  ===============================================
 
 Only the standard library and the output tables are imported here, so a
@@ -32,6 +34,8 @@ ASSETS_SUFFIX = "_assets"
 MANIFEST = "manifest.json"
 MANIFEST_LOCK = ".manifest.lock"
 DEPOSIT = "deposit"
+CHECK_CACHE = ".checks"
+REPORT = "report"
 #: Files beside a seed that a normaliser may read (images an HTML or Markdown seed shows).
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".tif",
                             ".tiff", ".bmp"})
@@ -120,6 +124,15 @@ class Layout:
     @property
     def manifest_lock(self) -> Path:
         return self.dist / MANIFEST_LOCK
+
+    @property
+    def check_cache(self) -> Path:
+        """The check results, one file per output bytes and tool versions: ``dist/.checks/``."""
+        return self.dist / CHECK_CACHE
+
+    def report(self, suffix: str) -> Path:
+        """The validation report: ``dist/report.json`` or ``dist/report.html``."""
+        return self.dist / f"{REPORT}{suffix}"
 
     def bag(self, identifier: str) -> Path:
         """A document's BagIt bag: ``dist/deposit/<id>/``."""

@@ -58,6 +58,8 @@ class BuildRequest:
     #: False when no SOURCE_DATE_EPOCH was given: the build date is then "now",
     #: different on every run, so a record's date is not compared.
     date_pinned: bool = True
+    #: Check every output afterwards (cached by SHA-256) and write dist/report.json and .html.
+    validate: bool = False
 
     @property
     def layout(self) -> Layout:

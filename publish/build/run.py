@@ -26,6 +26,7 @@ do: a build with nothing to do must not pay for WeasyPrint, lxml or Dask.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -90,8 +91,36 @@ def build(request: BuildRequest, options: Options) -> int:
         update_manifest(layout, {}, built)
     outcomes.sort(key=lambda o: o.identifier)
     code = max((o.exit_code for o in outcomes), default=0)
+    if request.validate:
+        code = max(code, validate_outputs(layout, entries, document_outputs, jobs, options))
     summary(outcomes, request, jobs, time.perf_counter() - started, code)
     return code
+
+
+def validate_outputs(layout: Layout, entries: dict, outputs: tuple[str, ...], jobs: int,
+                     options: Options) -> int:
+    """Check every live output (the cache answers for bytes checked before); write the report.
+
+    Returns the exit code of :class:`~publish.errors.ValidationError` if a
+    file failed, else 0; each failure is logged with the file's name.
+    """
+    from publish.errors import ValidationError
+    from publish.validation.report import write_report
+    from publish.validation.run import validate_paths
+
+    paths = [layout.output(kind, identifier) for kind in outputs
+             for identifier, entry in sorted(entries.items())
+             if isinstance(entry, dict) and not entry.get("deleted")]
+    results = validate_paths([path for path in paths if path.is_file()], options, layout,
+                             jobs=max(jobs, os.cpu_count() or 1))
+    for result in results:
+        for failure in result.failures:
+            LOGGER.warning("%s: %s", result.path, failure)
+    json_path, _html = write_report(results, layout)
+    failed = sum(not result.passed for result in results)
+    LOGGER.info("validated %d file(s), %d failed, %d from the cache; report: %s", len(results), failed,
+                sum(result.cached for result in results), json_path)
+    return ValidationError.exit_code if failed else 0
 
 
 def withdraw(layout: Layout, entries: dict, present: set[str], when: int, changes: dict) -> None:

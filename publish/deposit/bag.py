@@ -93,7 +93,7 @@ def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool
     inputs = find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir)), dist)
     tei = parse_file(inputs.tei)
     check_source_checksum(tei, inputs)
-    events = validation_events(inputs, options)
+    events = validation_events(inputs, options, Layout(dist=dist))
     final, tar = Layout(dist=dist).bag(identifier), Layout(dist=dist).bag_archive(identifier)
     # An existing tar is refreshed too: a tar must never disagree with its bag.
     archive = archive or tar.is_file()
@@ -158,18 +158,24 @@ def check_source_checksum(tei: etree._ElementTree, inputs: Inputs) -> None:
                            inputs.tei)
 
 
-def validation_events(inputs: Inputs, options: Options) -> list[Event]:
-    """Validate the TEI, PDF and EPUB now; refuse on the first failure; record each pass."""
-    from publish.check import validate_file
+def validation_events(inputs: Inputs, options: Options, layout: Layout) -> list[Event]:
+    """Validate the TEI, PDF and EPUB (from the check cache where the bytes were checked); record each pass.
+
+    Refuses on the first failure. Results come from :mod:`publish.validation`,
+    so a deposit after a validated build, or after :func:`publish.deposit.deposit_all`
+    checked the whole batch at once, reruns no checker.
+    """
+    from publish.validation.run import validate_paths
 
     in_bag = {path: bag_path for bag_path, path, _role, _media in inputs.payload()}
     events = []
-    for row, path in inputs.outputs:
+    try:
+        results = validate_paths([path for _row, path in inputs.outputs], options, layout)
+    except ImportError as error:
+        raise DepositError(f"deposit refused: cannot check the outputs ({error})", inputs.tei) from None
+    for (row, path), result in zip(inputs.outputs, results, strict=True):
         kind, what = row.kind, row.check_description
-        try:
-            problems = validate_file(path, options)
-        except ImportError as error:
-            raise DepositError(f"deposit refused: cannot check the {kind.upper()} ({error})", path) from None
+        problems = result.failures
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
             raise DepositError(f"deposit refused: the {kind.upper()} failed validation: {problems[0]}{more}",
@@ -177,7 +183,7 @@ def validation_events(inputs: Inputs, options: Options) -> list[Event]:
         events.append(Event(
             kind="validation", when=options.build_date_iso, detail=f"Validation of the {what}.",
             outcome="pass", outcome_note="No problem was found.",
-            tool=Tool("publish validate", __version__, library_versions(row.check_libraries)),
+            tool=Tool("publish validate", __version__, checker_versions(row, result.tools)),
             outcomes=(in_bag[path],)))
     return events
 
@@ -237,6 +243,14 @@ def pdf_date_iso(raw: str) -> str | None:
         offset = -offset if zone[0] == "-" else offset
     utc = stamp.replace(tzinfo=dt.timezone(offset)).astimezone(dt.timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def checker_versions(row: Format, tools: dict[str, str]) -> str:
+    """The check libraries' versions, then each checking tool the result names (EPUBCheck, Ace)."""
+    named = {name.lower() for name in row.check_libraries}
+    extra = [f"{name} {version}" if not version.startswith("unavailable") else f"{name} (not run)"
+             for name, version in sorted(tools.items()) if name.lower() not in named]
+    return ", ".join([library_versions(row.check_libraries), *extra])
 
 
 def library_versions(names: tuple[str, ...]) -> str:
