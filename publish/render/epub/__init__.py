@@ -30,13 +30,16 @@ from publish.render.epub.documents import (
     XML_LANG,
     Document,
     H,
+    label_language,
     new_document,
     split_documents,
 )
 from publish.render.epub.metadata import BookMetadata, book_metadata
 from publish.render.epub.navigation import nav_document, table_of_contents
 from publish.render.epub.package import package
+from publish.render.epub.pagebreaks import mark_pages, page_list
 from publish.render.epub.resources import document_images
+from publish.render.pages import page_starts
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
 
@@ -57,10 +60,16 @@ def epub_bytes(master: Master, options: Options) -> bytes:
     tei = master.tree
     meta = book_metadata(tei, master.shown)
     xhtml = to_xhtml(tei, options.templates, "epub", CSS_FILE)
+    # The PDF's page numbers, where WeasyPrint's layout of the same master begins each page.
+    paged = mark_pages(xhtml.getroot(), page_starts(master, options))
     documents = [cover_document(meta)] + split_documents(xhtml, meta)
     toc = table_of_contents(documents[1:], meta)
     nav = nav_document(meta, toc, documents)
-    access = accessibility(documents + [nav], toc)
+    pages = page_list(documents, label_language(meta))
+    if pages is not None:
+        nav.root.find(H + "body").append(pages)
+    source = f"the PDF/A-3 edition {master.identifier}.pdf ({meta.identifier})" if paged else None
+    access = accessibility(documents + [nav], toc, source)
     try:
         css = (Path(options.templates) / CSS_FILE).read_bytes()
     except OSError as error:

@@ -32,16 +32,21 @@ class Accessibility:
     hazards: tuple[str, ...]
     summary: str
     conforms: bool
+    #: The edition whose page numbers the EPUB carries (``pageBreakSource``), or ``None``.
+    page_source: str | None = None
 
 
-def accessibility(documents: list[Document], toc: list[TocEntry]) -> Accessibility:
+def accessibility(documents: list[Document], toc: list[TocEntry],
+                  page_source: str | None = None) -> Accessibility:
     """What the book really offers, found by looking at its documents.
 
     Images (``img``, ``svg``, ``canvas``) make the book visual as
     well as textual; it is sufficient as text alone only if every image has a
     text alternative (``alt``; empty only for images marked decorative with
     ``role="presentation"``). The conformance claim is made only when the
-    automated checks of :func:`wcag_problems` find nothing.
+    automated checks of :func:`wcag_problems` find nothing. With a
+    ``page_source`` (the PDF edition whose page breaks are marked), the
+    book offers ``printPageNumbers`` and ``pageNavigation`` (its page list).
     """
     images = [element for document in documents for element in document.root.iter(
         H + "img", H + "canvas", "{http://www.w3.org/2000/svg}svg")]
@@ -64,9 +69,12 @@ def accessibility(documents: list[Document], toc: list[TocEntry]) -> Accessibili
         features.append("tableOfContents")
     if images and described:
         features.append("alternativeText")
+    if page_source:
+        features += ["printPageNumbers", "pageNavigation"]
     problems = wcag_problems(documents)
-    summary = summary_sentence(images, described, headings, problems)
-    return Accessibility(modes, sufficient, tuple(sorted(features)), ("none",), summary, not problems)
+    summary = summary_sentence(images, described, headings, problems, bool(page_source))
+    return Accessibility(modes, sufficient, tuple(sorted(features)), ("none",), summary, not problems,
+                         page_source)
 
 
 def has_alternative(image: etree._Element) -> bool:
@@ -125,12 +133,15 @@ def element_problems(element: etree._Element) -> list[str]:
     return problems
 
 
-def summary_sentence(images: list, described: bool, headings: bool, problems: list[str]) -> str:
+def summary_sentence(images: list, described: bool, headings: bool, problems: list[str],
+                     paged: bool = False) -> str:
     """The accessibility summary, in plain words, from the same facts as the metadata."""
     parts = [("Reflowable text that the reader can resize and restyle, in a logical reading order, "
               "with a table of contents and landmarks")]
     if headings:
         parts.append("headings for structural navigation")
+    if paged:
+        parts.append("and the page numbers of the PDF edition, with a page list to go to them")
     sentence = ", ".join(parts) + "."
     if images and described:
         sentence += " Every image, including the cover, has a text alternative."

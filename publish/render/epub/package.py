@@ -80,9 +80,13 @@ def package(meta: BookMetadata, documents: list[Document], nav: Document, cover:
                          ("schema:accessibilitySummary", (access.summary,))):
         for value in values:
             book.add_metadata(None, "meta", value, {"property": name})
+    if access.page_source:
+        book.add_metadata(None, "meta", access.page_source, {"property": "pageBreakSource"})
     if access.conforms:
-        book.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo", "id": "conformance"})
-        book.add_metadata(None, "meta", CERTIFIER, {"property": "a11y:certifiedBy", "refines": "#conformance"})
+        book.add_metadata(None, "meta", CONFORMANCE,
+                          {"property": "dcterms:conformsTo", "id": "conformance"})
+        book.add_metadata(None, "meta", CERTIFIER,
+                          {"property": "a11y:certifiedBy", "refines": "#conformance"})
 
     cover_image = epub.EpubCover(file_name=COVER_IMAGE)
     cover_image.media_type = "image/svg+xml"

@@ -47,7 +47,7 @@ from publish.render.pdf.weasyprint_patch import structure_origins
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
 
-__all__ = ["Edition", "render", "resolve_auto_direction", "shorten", "warm_up"]
+__all__ = ["Edition", "layout", "render", "resolve_auto_direction", "shorten", "warm_up"]
 
 STYLESHEET = "print.css"
 #: Where WeasyPrint is told the TEI file lies; the safe fetcher maps it to the real folder.
@@ -62,8 +62,12 @@ def warm_up(templates: Path) -> None:
     FontConfiguration()  # reads fontconfig's configuration and font list once
 
 
-def render(master: Master, options: Options) -> bytes:
-    """The bytes of the PDF/A-3 edition of one TEI master (see :mod:`publish.formats`)."""
+def layout(master: Master, options: Options):
+    """WeasyPrint's layout of a master: ``(html root, document, edition)``, before any PDF is written.
+
+    The page starts of the EPUB's page list are read from this same layout
+    (:mod:`publish.render.pages`), so the PDF is laid out once per master.
+    """
     import weasyprint
 
     tei = master.tree
@@ -75,15 +79,37 @@ def render(master: Master, options: Options) -> bytes:
     # WeasyPrint names each image by the md5 of its URL, so the document is given a
     # fixed virtual location: the PDF's bytes must not depend on where the TEI sits.
     # Its images are served from memory under that location.
-    fetcher = SafeFetcher((options.templates,), document=str(master.shown),
-                          virtual=(VIRTUAL_FOLDER, master.assets))
+    try:
+        parsed = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / master.filename).as_uri(),
+                                 url_fetcher=fetcher_for(master, options))
+        return parsed.etree_element, parsed.render(), edition
+    except PublishError:
+        raise
+    except Exception as err:  # WeasyPrint failed: one line, the document named
+        raise RenderError(f"WeasyPrint failed: {type(err).__name__}: {err}", master.shown) from err
+
+
+def fetcher_for(master: Master, options: Options) -> SafeFetcher:
+    """The safe URL fetcher: ``templates/`` and the master's own images, from memory."""
+    return SafeFetcher((options.templates,), document=str(master.shown),
+                       virtual=(VIRTUAL_FOLDER, master.assets))
+
+
+def render(master: Master, options: Options) -> bytes:
+    """The bytes of the PDF/A-3 edition of one TEI master (see :mod:`publish.formats`)."""
+    import weasyprint
+
+    from publish.render.pages import remember
+
+    root, document, edition = layout(master, options)
+    # The EPUB of this run takes its page list from this very layout.
+    remember(master, options, root, document)
     built = options.build_datetime.replace(tzinfo=None)  # WeasyPrint appends the "Z" itself
     source = weasyprint.Attachment(
-        string=master.data, url_fetcher=fetcher, name=master.filename, relationship="Source",
-        description="TEI P5 master of this edition (archival source)", created=built, modified=built)
+        string=master.data, url_fetcher=fetcher_for(master, options), name=master.filename,
+        relationship="Source", description="TEI P5 master of this edition (archival source)",
+        created=built, modified=built)
     try:
-        document = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / master.filename).as_uri(),
-                                   url_fetcher=fetcher).render()
         with structure_origins() as origins:
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
                                       finisher=Finisher(edition, master.shown, options, origins))

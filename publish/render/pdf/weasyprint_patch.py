@@ -10,6 +10,8 @@ wraps that function for the length of one ``write_pdf`` to record it, for
 A private function may change in any release, so the patch is made only on
 the major version it was written for (:data:`WEASYPRINT_MAJOR`); on another
 the render fails, naming both versions, rather than tag a PDF wrongly.
+:func:`page_boxes` gives the laid-out pages (``Page._page_box``), from which
+:mod:`publish.render.pages` reads where each page begins for the EPUB.
 """
 
 from __future__ import annotations
@@ -60,3 +62,15 @@ def structure_origins() -> Iterator[dict[int, tuple[object, object]]]:
         yield origins
     finally:
         tags._build_box_tree = original
+
+
+def page_boxes(document) -> list:
+    """The laid-out box tree of each page of a rendered WeasyPrint ``document``, for one known version.
+
+    ``Page._page_box`` is private; :mod:`publish.render.pages` reads where
+    each page begins from it, so it is reached here, on the version checked.
+    """
+    import weasyprint
+
+    check_version(weasyprint.__version__)
+    return [page._page_box for page in document.pages]

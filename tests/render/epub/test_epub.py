@@ -181,8 +181,11 @@ def test_accessibility_metadata_of_the_sample(books):
     assert metas(package, "schema:accessMode") == ["textual", "visual"]
     assert metas(package, "schema:accessModeSufficient") == ["textual", "textual,visual"]
     # The sample's text has no headings: no structural navigation is claimed.
+    # The PDF's page numbers are there (tests/render/epub/test_pages.py checks where).
     assert set(metas(package, "schema:accessibilityFeature")) == {
-        "alternativeText", "displayTransformability", "readingOrder", "tableOfContents"}
+        "alternativeText", "displayTransformability", "pageNavigation", "printPageNumbers",
+        "readingOrder", "tableOfContents"}
+    assert metas(package, "pageBreakSource")[0].startswith("the PDF/A-3 edition ")
     # The Chinese text has a heading.
     assert "structuralNavigation" in metas(opf(books["zh"][1]), "schema:accessibilityFeature")
     assert metas(package, "schema:accessibilityHazard") == ["none"]
