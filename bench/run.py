@@ -21,7 +21,8 @@ this machine, in one run:
    time, peak memory per worker under 400 MB.
 
 Usage: ``python bench/run.py [--small 200] [--noop 1000] [--plain-sample N] [--repeat 2]
-[--steps corpus,plain,noop,large]``. ``--plain-sample N`` runs the plain tools on
+[--steps corpus,plain,noop,large,epubcheck,deposit] [--deposit 1000] [--epubcheck-sample N]``;
+the validation steps are described in ``bench/validation.py``. ``--plain-sample N`` runs the plain tools on
 every (200/N)th document only and reports the per-document mean (said so in
 the output). The corpus builds alternate ``--jobs 1`` and ``--jobs 2``
 ``--repeat`` times and report the fastest of each, the run least disturbed by
@@ -44,11 +45,13 @@ import sys
 import time
 from pathlib import Path
 
+import validation  # bench/validation.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 EPOCH = "1674950400"  # 2023-01-29T00:00:00Z: the same bytes on every run
-STEPS = ("corpus", "plain", "noop", "large")
+STEPS = ("corpus", "plain", "noop", "large", "epubcheck", "deposit")
 
 WORDS = """the council minister provincial government meeting committee report said would
 community board members city residents plan new public service water health school
@@ -407,6 +410,16 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
+def deposit_seeds(all_seeds: list[Path], count: int) -> Path:
+    """A seeds folder of the first ``count`` generated documents, for the deposit step."""
+    folder = OUT / f"seeds-deposit-{count}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in all_seeds[:count]:
+        for path in (seed, seed.with_suffix(".toml")):
+            write_if_changed(folder / path.name, path.read_text(encoding="utf-8"))
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", type=int, default=200, help="documents in the corpus build")
@@ -416,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2,
                         help="corpus builds per --jobs value and large-document runs, alternating; "
                              "the least disturbed of each is reported")
+    parser.add_argument("--deposit", type=int, default=1000, help="documents in the deposit step")
+    parser.add_argument("--epubcheck-sample", type=int, default=0,
+                        help="run one EPUBCheck per book on this many of the EPUBs (default: all)")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
     args = parser.parse_args(argv)
     steps = args.steps.split(",")
@@ -425,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": machine(), "small": args.small, "load_before": os.getloadavg()}
     print(f"bench: {results['machine']}; load average {results['load_before'][0]:.2f}", flush=True)
-    all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small))
+    all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small, args.deposit))
     small_dir = OUT / "seeds-small"
     small_dir.mkdir(exist_ok=True)
     for seed in all_seeds[:args.small]:
@@ -436,12 +452,17 @@ def main(argv: list[str] | None = None) -> int:
     for step, run_step in (("corpus", lambda: corpus_step(small_dir, log, results, args.repeat)),
                            ("plain", lambda: plain_step(small, args.plain_sample, log, results)),
                            ("noop", lambda: noop_step(OUT / "seeds-all", args.noop, log, results)),
-                           ("large", lambda: large_step(log, results, args.repeat))):
+                           ("large", lambda: large_step(log, results, args.repeat)),
+                           ("epubcheck", lambda: validation.epubcheck_step(
+                               OUT, args.epubcheck_sample, results, measure, BIN / "publish", log)),
+                           ("deposit", lambda: validation.deposit_step(
+                               deposit_seeds(all_seeds, args.deposit), OUT, results, measure,
+                               BIN / "publish", log))):
         if step in steps:
             results["load"][step] = os.getloadavg()[0]
             run_step()
     results["load_after"] = os.getloadavg()
-    table = print_table(figures(results), results)
+    table = print_table(figures(results) + validation.figures(results), results)
     loads = ", ".join(f"{step} {load:.1f}" for step, load in results["load"].items())
     loads = (f"1-minute load average at the start of each step: {loads}; after: "
              f"{results['load_after'][0]:.1f} (above 2, other work shares the 2 cores and slows every figure)")
