@@ -35,9 +35,10 @@ FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def feeds(catalogue: Catalogue) -> dict[str, bytes]:
     """Every OPDS 2.0 file: ``<name>.opds.json`` for each feed and page."""
     files = {f"{nav.name}{SUFFIX}": serialise(navigation_feed(nav)) for nav in catalogue.navigations}
-    for feed in (*catalogue.feeds, catalogue.complete):
+    for feed in catalogue.feeds:
         for number in range(1, feed.pages() + 1):
             files[f"{feed.page_name(number)}{SUFFIX}"] = serialise(acquisition_feed(catalogue, feed, number))
+    files[f"{catalogue.complete.name}{SUFFIX}"] = serialise(complete_feed(catalogue))
     return files
 
 
@@ -80,12 +81,20 @@ def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int) -> dict:
                             "last": feed.pages()}.items():
             if 1 <= target <= feed.pages():
                 links.append(link(rel, feed.page_name(target)))
-    document = {"metadata": metadata, "links": links}
-    if feed is not catalogue.complete:
-        document["facets"] = facets(catalogue, feed)
-    publications = [publication(p) for p in feed.page(number)]
+    return with_publications({"metadata": metadata, "links": links, "facets": facets(catalogue, feed)},
+                             feed.page(number))
+
+
+def complete_feed(catalogue: Catalogue) -> dict:
+    """Every publication in one feed, newest ``modified`` first, as the OPDS 1.2 complete feed."""
+    feed = catalogue.complete
+    metadata = {"title": feed.title, "modified": catalogue.updated, "numberOfItems": len(feed.publications)}
+    return with_publications({"metadata": metadata, "links": common_links(feed.name)}, feed.publications)
+
+
+def with_publications(document: dict, publications: tuple[Publication, ...]) -> dict:
     if publications:
-        document["publications"] = publications
+        document["publications"] = [publication(p) for p in publications]
     else:  # an empty catalogue: a feed needs publications, navigation or groups
         document["navigation"] = [link("start", "root", "Catalogue root")]
     return document
