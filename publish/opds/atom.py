@@ -18,6 +18,8 @@ prefers it to ``dc:rights``), the cover and thumbnail (§5.2.2) and one
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 from lxml.builder import ElementMaker
 
@@ -48,11 +50,13 @@ def feeds(catalogue: Catalogue) -> dict[str, bytes]:
     """Every OPDS 1.2 file: ``<name>.atom`` for each feed and page, and ``search.osdx``."""
     files = {f"{nav.name}{SUFFIX}": serialise(navigation_feed(catalogue, nav))
              for nav in catalogue.navigations}
+    # Each entry is built once and copied into every feed that lists it (five or so).
+    entries = {p.identifier: entry(p) for p in catalogue.publications}
     for feed in catalogue.feeds:
         for number in range(1, feed.pages() + 1):
             files[f"{feed.page_name(number)}{SUFFIX}"] = serialise(
-                acquisition_feed(catalogue, feed, number))
-    files[f"{catalogue.complete.name}{SUFFIX}"] = serialise(complete_feed(catalogue))
+                acquisition_feed(catalogue, feed, number, entries))
+    files[f"{catalogue.complete.name}{SUFFIX}"] = serialise(complete_feed(catalogue, entries))
     files[SEARCH_FILE] = opensearch_description()
     return files
 
@@ -102,7 +106,8 @@ def navigation_feed(catalogue: Catalogue, nav: Navigation) -> etree._Element:
     return root
 
 
-def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int) -> etree._Element:
+def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int,
+                     entries: dict[str, etree._Element]) -> etree._Element:
     """Page ``number`` of an acquisition feed, with its facets and page links."""
     name = feed.page_name(number)
     title = feed.title if feed.pages() == 1 else f"{feed.title} (page {number} of {feed.pages()})"
@@ -125,22 +130,20 @@ def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int) -> etree._El
             element.set(f"{{{OPDS_NS}}}activeFacet", "true")
         element.set(f"{{{THR_NS}}}count", str(facet.count))
         root.append(element)
-    for publication in feed.page(number):
-        root.append(entry(publication, catalogue))
+    root.extend(copy.deepcopy(entries[p.identifier]) for p in feed.page(number))
     return root
 
 
-def complete_feed(catalogue: Catalogue) -> etree._Element:
+def complete_feed(catalogue: Catalogue, entries: dict[str, etree._Element]) -> etree._Element:
     """The complete acquisition feed (OPDS 1.2 §2.5, RFC 5005 §2): every entry, one document."""
     feed = catalogue.complete
     root = feed_head(catalogue, feed.name, feed.title, ACQUISITION)
     root.append(etree.Element(f"{{{FH_NS}}}complete"))
-    for publication in feed.publications:
-        root.append(entry(publication, catalogue))
+    root.extend(copy.deepcopy(entries[p.identifier]) for p in feed.publications)
     return root
 
 
-def entry(publication: Publication, catalogue: Catalogue) -> etree._Element:
+def entry(publication: Publication) -> etree._Element:
     """A complete OPDS catalogue entry (OPDS 1.2 §5) for one document."""
     element = A.entry(A.title(publication.title), A.id(publication.entry_id), A.updated(publication.updated))
     for author in publication.authors:
