@@ -253,13 +253,8 @@ def navigations(publications, collections, languages, counts) -> tuple[Navigatio
                         f"Every document by title ({documents(total)}).", total),
         NavigationEntry("Newest", "newest", "http://opds-spec.org/sort/new", True,
                         "Every document, newest source date first.", total),
-        NavigationEntry("By language", "languages", "subsection", False,
-                        f"The documents in each language ({len(languages)})."),
     ]
-    if collections:  # an empty listing would be an OPDS 2.0 navigation without links
-        entries.insert(2, NavigationEntry("By collection", "collections", "subsection", False,
-                                          f"The documents of each collection ({len(collections)})."))
-    root = Navigation("root", TITLE, tuple(entries))
+    listings = []
     by_collection = Navigation("collections", "By collection", tuple(
         NavigationEntry(name, collection_feed(name), "subsection", True,
                         f"{documents(counts[collection_feed(name)])}.", counts[collection_feed(name)])
@@ -268,4 +263,10 @@ def navigations(publications, collections, languages, counts) -> tuple[Navigatio
         NavigationEntry(language_name(tag), f"language-{tag}", "subsection", True,
                         f"{documents(counts[f'language-{tag}'])}.", counts[f"language-{tag}"])
         for tag in languages))
-    return (root, by_collection, by_language) if collections else (root, by_language)
+    for listing, summary in ((by_collection, "The documents of each collection"),
+                             (by_language, "The documents in each language")):
+        if listing.entries:  # an empty listing would be an OPDS 2.0 navigation without links
+            entries.append(NavigationEntry(listing.title, listing.name, "subsection", False,
+                                           f"{summary} ({len(listing.entries)})."))
+            listings.append(listing)
+    return (Navigation("root", TITLE, tuple(entries)), *listings)

@@ -7,9 +7,11 @@ import shutil
 from publish.build.manifest import load_manifest
 from publish.build.plan import BuildRequest
 from publish.build.run import build
-from publish.collection import read_collection
+from publish.collection import Collection, read_collection
 from publish.layout import Layout
 from publish.opds import render
+from tests.conftest import shared_path
+from tests.opds.schemas import OPDS_SCHEMAS, atom_problems, json_problems
 
 
 def snapshot(folder) -> dict[str, tuple[int, bytes]]:
@@ -50,3 +52,17 @@ def test_a_changed_document_rewrites_only_its_covers_and_the_feeds_that_list_it(
     # Feeds that do not list notice 03 keep their bytes and their files.
     assert not changed & {"language-de.atom", "language-zh.opds.json", "root.atom", "search.osdx"}
     assert set(after) == set(before)
+
+
+def test_an_empty_collection_still_makes_valid_catalogues(tmp_path, options):
+    """Before the first document is built: a root, empty feeds, no covers, every file valid."""
+    shared_path(OPDS_SCHEMAS)
+    files = render(Collection(Layout(dist=tmp_path / "dist"), ()), options)
+    assert not any(name.startswith("covers/") for name in files)
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        if name.endswith(".opds.json"):
+            assert json_problems(tmp_path / name) == [], name
+        elif name.endswith(".atom"):
+            assert atom_problems(tmp_path / name) == [], name
+    assert {"root.atom", "root.opds.json", "all.atom", "complete.atom", "search.osdx"} <= set(files)
