@@ -18,6 +18,7 @@ chunk, so the bytes depend only on that key and the installed fonts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import struct
@@ -43,9 +44,15 @@ def cover_source(entry: Entry, options: Options) -> bytes:
     return cover_svg(book_metadata(tree, entry.outputs["tei"]), options.templates)
 
 
+@functools.cache
+def renderer_version() -> str:
+    # Cached: importlib.metadata scans every installed distribution on each call.
+    return importlib.metadata.version("resvg-py")
+
+
 def drawing_key(svg: bytes, size: tuple[int, int]) -> str:
     """What a PNG is a function of: the SVG, the size and the renderer's version."""
-    version = importlib.metadata.version("resvg-py")
+    version = renderer_version()
     return hashlib.sha256(b"%s\0%dx%d\0%s" % (version.encode(), *size, svg)).hexdigest()
 
 
