@@ -18,15 +18,14 @@ the same bytes.
 from __future__ import annotations
 
 from publish.collection import Collection
+from publish.opds import atom, opds2
+from publish.opds.catalogue import build_catalogue
+from publish.opds.covers import covers
 from publish.options import Options
 
 
 def render(collection: Collection, options: Options) -> dict[str, bytes]:
     """Every file of the catalogues, by path inside ``dist/site/opds/`` (see :mod:`publish.formats`)."""
-    from publish.opds import atom, opds2
-    from publish.opds.catalogue import build_catalogue
-    from publish.opds.covers import covers
-
     catalogue = build_catalogue(collection, options)
     files = {**atom.feeds(catalogue), **opds2.feeds(catalogue)}
     folder = collection.layout.collection("opds")

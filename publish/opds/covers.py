@@ -1,6 +1,6 @@
 """PNG covers and thumbnails, drawn from the EPUB's own cover SVG (OPDS 1.2 §5.2.2).
 
-The cover is ``templates/cover.svg.j2`` as :func:`publish.render.epub.cover_svg`
+The cover is ``templates/cover.svg.j2`` as :func:`publish.render.epub.cover.cover_svg`
 fills it for the EPUB, so the catalogue shows the very cover the book has.
 OPDS 1.2 §5.2.2 asks for GIF, JPEG or PNG; the SVG is rasterised with resvg
 (``resvg-py``), which shapes with rustybuzz (Arabic joins, Hebrew and Arabic
@@ -25,8 +25,12 @@ import struct
 import zlib
 from pathlib import Path
 
+import resvg_py
+
 from publish.collection import Entry
 from publish.options import Options
+from publish.render.epub.cover import cover_svg
+from publish.render.epub.metadata import book_metadata
 
 #: (width, height) in pixels: the SVG is drawn at 1200×1800; half is ample for a
 #: reading app's detail view, and a sixth for its lists.
@@ -38,8 +42,6 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 def cover_source(entry: Entry, options: Options) -> bytes:
     """The EPUB's cover SVG for a document, from its header alone."""
-    from publish.render.epub import book_metadata, cover_svg
-
     tree = entry.header.getroottree()
     return cover_svg(book_metadata(tree, entry.outputs["tei"]), options.templates)
 
@@ -58,8 +60,6 @@ def drawing_key(svg: bytes, size: tuple[int, int]) -> str:
 
 def draw(svg: bytes, size: tuple[int, int]) -> bytes:
     """The SVG as a PNG of ``size``, with its drawing key in a ``tEXt`` chunk."""
-    import resvg_py
-
     png = bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=size[0], height=size[1]))
     return with_text_chunk(png, KEY, drawing_key(svg, size).encode())
 
