@@ -304,9 +304,9 @@ def test_a_no_op_build_imports_no_heavy_module(project):
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
     args = ["build", "--only", "tei", "--seeds-dir", "seeds", "--dist", "dist", "--quiet"]
     subprocess.run([sys.executable, "-m", "publish", *args], env=env, cwd=project, check=True)
-    probe = ("import sys; from publish.cli import main; code = main(%r); "
+    probe = (f"import sys; from publish.cli import main; code = main({args!r}); "
              "print(code, sorted(m for m in ('lxml', 'weasyprint', 'rich', 'distributed', "
-             "'publish.normalise', 'publish.render') if m in sys.modules))" % args)
+             "'publish.normalise', 'publish.render') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=project,
                             capture_output=True, text=True, check=True)
     assert result.stdout.split(None, 1) == ["0", "[]\n"]

@@ -19,6 +19,7 @@ import pytest
 from publish.build.plan import BuildRequest
 from publish.build.run import build
 from publish.options import Options
+
 from tests.conftest import EPOCH, shared_path
 from tests.opds.schemas import OPDS_SCHEMAS
 

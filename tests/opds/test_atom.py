@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from publish.layout import Layout
+
 from tests.opds.conftest import COLLECTION, NOTICES, WITH_EDITIONS
 from tests.opds.schemas import atom_problems
 

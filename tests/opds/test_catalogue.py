@@ -6,6 +6,7 @@ from publish.build.manifest import load_manifest
 from publish.collection import read_collection
 from publish.layout import Layout
 from publish.opds.catalogue import PAGE_SIZE, build_catalogue, catalogue_id, language_name, slug
+
 from tests.opds.conftest import COLLECTION, NOTICES, WITH_EDITIONS
 
 

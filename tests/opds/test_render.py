@@ -10,6 +10,7 @@ from publish.build.run import build
 from publish.collection import Collection, read_collection
 from publish.layout import Layout
 from publish.opds import render
+
 from tests.conftest import shared_path
 from tests.opds.schemas import OPDS_SCHEMAS, atom_problems, json_problems
 
