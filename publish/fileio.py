@@ -1,15 +1,17 @@
 """Atomic writes: a temporary file in the same folder, then ``os.replace``.
 
-A failed write never leaves a partial file under the final name.
+A failed write never leaves a partial file under the final name. A whole
+folder (a bag, an OCFL object) is swapped in one step with :func:`exchange`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 
 @contextlib.contextmanager
@@ -33,3 +35,12 @@ def atomic_write(final: Path, data: bytes) -> None:
     """Write ``data`` to ``final`` atomically."""
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
