@@ -132,7 +132,7 @@ def label(logical: str) -> str:
         return "sidecar" if name.endswith(SIDECAR_SUFFIX) else "source"
     if logical == PREMIS_NAME:
         return "provenance"
-    return next((row.kind.upper() for row in FORMATS if row.folder == folder), logical)
+    return next((row.kind.upper() for row in FORMATS if row.folder == folder), folder.upper())
 
 
 def describe(previous: dict[str, str] | None, current: dict[str, str]) -> str:

@@ -10,7 +10,6 @@ from lxml import etree
 from publish.deposit.package import edition_date, pdf_date_iso
 from publish.deposit.provenance import PREMIS_NS
 from publish.tei import parse_file, safe_parser, xpath
-
 from tests.deposit.conftest import IDENTIFIER
 
 PREMIS = {"premis": PREMIS_NS}
