@@ -27,6 +27,7 @@ from pathlib import Path
 from publish import __version__
 from publish.build.run import find_seeds
 from publish.deposit import package
+from publish.deposit.archive import remove_tree
 from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
 from publish.layout import Layout
@@ -107,6 +108,7 @@ def preserve_document(identifier: str, seeds_dir: Path, dist: Path, store: Stora
     message = describe(before, {item.logical: item.sha512 for item in contents})
     inventory, stored = next_version(previous, urn, contents, options.build_date_iso, message, user)
     commit(store, work, inventory, stored)
+    remove_tree(payload)  # the copies of unchanged files: a long run must not keep them all
     return Preserved(identifier, urn, final, inventory["head"], True, message, len(stored),
                      sum((final / path).stat().st_size for path in stored))
 
