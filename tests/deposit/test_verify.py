@@ -14,7 +14,6 @@ import pytest
 
 from publish.cli import main
 from publish.deposit.archive import write_tar
-
 from tests.conftest import EPOCH, SAMPLE
 from tests.deposit.conftest import IDENTIFIER
 
@@ -122,8 +121,8 @@ def test_zip_form_verifies_and_a_tampered_zip_fails(bag, capsys):
 
 
 def test_bagit_py_command_line_agrees(bag):
-    good = subprocess.run([sys.executable, shutil.which("bagit.py") or str(Path(sys.executable).with_name("bagit.py")),
-                           "--validate", str(bag)], capture_output=True, text=True)
+    script = shutil.which("bagit.py") or str(Path(sys.executable).with_name("bagit.py"))
+    good = subprocess.run([sys.executable, script, "--validate", str(bag)], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
 
 
