@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +97,9 @@ class CollectionFormat:
 
 
 COLLECTIONS: tuple[CollectionFormat, ...] = (
+    # OPDS 1.2 and 2.0 catalogues and their PNG covers, beside the reading site.
+    CollectionFormat("opds", "site/opds", "application/atom+xml;profile=opds-catalog",
+                     "publish.opds:render", render_libraries=("lxml", "resvg-py")),
 )
 
 

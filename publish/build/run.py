@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from publish import __version__
 from publish.build.collections import build_collections
