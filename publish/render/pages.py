@@ -98,11 +98,18 @@ def starts_from_layout(root, document) -> tuple[PageStart, ...]:
 
     index = block_index(root)
     consumed: dict[tuple[str, int], int] = {}
+    groups: set[int] = set()
     starts = []
 
     def walk(box, page: int, found: list) -> None:
         if isinstance(box, (boxes.MarginBox, boxes.FootnoteAreaBox)) or "::" in (box.element_tag or ""):
             return
+        if isinstance(box, boxes.TableRowGroupBox) and (box.is_header or box.is_footer):
+            # WeasyPrint repeats a table's thead and tfoot on every page it spans:
+            # only the first is the text's own; a repetition begins no page.
+            if id(box.element) in groups:
+                return
+            groups.add(id(box.element))
         if isinstance(box, boxes.TextBox):
             key = index.get(box.element)
             count = countable(box.text)
