@@ -223,6 +223,28 @@ def run_verify(args: argparse.Namespace, options: Options) -> int:
     return 0
 
 
+# -- serve: the reading room on loopback ------------------------------------
+
+def add_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    parser.add_argument("--dist", type=Path, default=DIST,
+                        help="output folder whose site/ to serve (default: dist/)")
+
+
+def run_serve(args: argparse.Namespace, options: Options) -> int:
+    from publish.serve import make_server
+
+    server = make_server(args.dist, args.port)
+    print(f"publish serve: http://{server.effective_host}:{server.effective_port}/ "
+          f"({args.dist / 'site'}; Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0
+
+
 COMMANDS = (
     # name         help                                                  arguments      runner
     ("normalise", "normalise a seed into TEI (dist/tei/<id>.xml)",       add_normalise, run_normalise),
@@ -233,6 +255,7 @@ COMMANDS = (
     ("build",     "build every seed: TEI, PDF and EPUB, incrementally",  add_build,     run_build),
     ("deposit",   "package documents as BagIt bags in dist/deposit/",    add_deposit,   run_deposit),
     ("verify",    "check BagIt bags and their .tar/.zip; name each fault", add_verify,  run_verify),
+    ("serve",     "serve the reading room (dist/site/) on 127.0.0.1",   add_serve,     run_serve),
 )
 
 

@@ -90,6 +90,9 @@ class CollectionFormat:
 
 
 COLLECTIONS: tuple[CollectionFormat, ...] = (
+    # The reading room: browse pages, a page per document with its editions, and the search index.
+    CollectionFormat("site", "site", "text/html", "publish.site:render",
+                     render_libraries=("Jinja2", "pagefind-bin-extended")),
 )
 
 
