@@ -3,8 +3,9 @@
 The binary is Pagefind's *extended* build, shipped in the PyPI wheel
 ``pagefind-bin-extended`` (no download at install or run time). The extended
 build is the one that segments Chinese and Japanese text into words when it
-indexes a page whose ``lang`` is ``zh…`` or ``ja…``; the standard build
-indexes such text unsegmented, so a word inside a sentence is not found.
+indexes a page whose ``lang`` is ``zh…`` or ``ja…``; with the standard build
+(``pagefind-bin``) a word inside a Chinese sentence is not found (measured in
+Chromium: 展览 in 举办了许多展览活动).
 
 Pagefind writes one index per page language; ``templates/site/search.js``
 merges them in the browser. Only the document pages are indexed (their

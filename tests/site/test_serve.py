@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from publish.serve import MEDIA_TYPES, make_server, media_type
-
 from tests.conftest import ROOT
 
 TOY_MOUNTS = (("/toy", "tests.site.toy_mount:make_app"), ("/oai", "publish.no_such_module:make_app"))
@@ -134,8 +133,8 @@ def test_directory_without_slash_redirects_and_unknown_is_404(dist):
 def test_the_command_line_serves_and_says_where(dist):
     """``publish serve --port 0`` prints the address it listens on and serves the site there."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    process = subprocess.Popen([sys.executable, "-m", "publish", "serve", "--port", "0", "--dist", str(dist)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    command = [sys.executable, "-m", "publish", "serve", "--port", "0", "--dist", str(dist)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = process.stdout.readline()
         assert line.startswith("publish serve: http://127.0.0.1:"), line + process.stderr.read()
@@ -148,6 +147,6 @@ def test_the_command_line_serves_and_says_where(dist):
 
 def test_serving_a_dist_without_a_site_is_a_usage_error(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-m", "publish", "serve", "--port", "0", "--dist", str(tmp_path)],
-                            capture_output=True, text=True, env=env, timeout=60)
+    command = [sys.executable, "-m", "publish", "serve", "--port", "0", "--dist", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2 and "no site to serve" in result.stderr
