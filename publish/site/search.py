@@ -14,13 +14,15 @@ Pagefind writes its bundle beside them, and the bundle comes back as bytes,
 so the renderer writes no file of the site itself.
 
 **Reproducible bytes.** Pagefind 1.5.2 names its files by digests of their
-content and reads the pages in a fixed order, but two things come out in a
+content and reads the pages in a fixed order, but three lists come out in a
 hash map's (random) order on every run: the languages in
-``pagefind-entry.json`` and the list of filters in each language's
-``pagefind.<hash>.pf_meta`` (gzip of ``pagefind_dcd`` + CBOR, RFC 8949).
-:func:`in_fixed_order` sorts both; the metadata file gets a name from the
-digest of its new bytes, and the entry file points to it. Nothing else in the
-bundle differs between runs (``tests/site/test_render.py`` renders twice).
+``pagefind-entry.json``, the filters in each language's
+``pagefind.<hash>.pf_meta``, and the values in each ``filter/<hash>.pf_filter``
+(both gzip of ``pagefind_dcd`` + CBOR, RFC 8949). :func:`in_fixed_order`
+sorts all three; a rewritten file gets a name from the digest of its new
+bytes, and what names it is rewritten to match. Nothing else in the bundle
+differs between runs (``tests/site/test_render.py`` renders twice;
+``tests/build/test_run.py`` compares a one-job and a two-job build).
 """
 
 from __future__ import annotations
@@ -54,7 +56,12 @@ def pagefind_binary() -> Path:
 
 
 def search_bundle(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """Index ``pages`` (relative path → HTML); the bundle's files, as ``pagefind/…`` → bytes."""
+    """Index ``pages`` (relative path → HTML); the bundle's files, as ``pagefind/…`` → bytes.
+
+    No pages, no bundle: Pagefind refuses an empty site, and there is nothing to find.
+    """
+    if not pages:
+        return {}
     with tempfile.TemporaryDirectory(prefix="publish-pagefind-") as folder:
         site = Path(folder, "site")
         for name, data in pages.items():
@@ -74,20 +81,42 @@ def search_bundle(pages: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def in_fixed_order(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its languages and each language's filters sorted by name (see above)."""
+    """The bundle with its languages, filters and filter values sorted by name (see above)."""
     files = dict(files)
     entry = json.loads(files[ENTRY])
     for language, info in sorted(entry["languages"].items()):
-        data = gzip.decompress(files.pop(f"{BUNDLE}/pagefind.{info['hash']}.pf_meta"))
-        body = cbor2.loads(data[len(META_TAG):]) if data.startswith(META_TAG) else None
-        known = isinstance(body, list) and body[0] == entry["version"]
-        if not known or not isinstance(body[META_FILTERS], list):
-            raise RenderError(f"Pagefind {entry['version']} wrote metadata of a layout publish does not "
-                              f"know; check publish/site/search.py against it")
-        body[META_FILTERS] = sorted(body[META_FILTERS])
-        # mtime 0: gzip writes no time, as Pagefind's own files have none.
-        meta = gzip.compress(META_TAG + cbor2.dumps(body), compresslevel=9, mtime=0)
+        body = read_cbor(files.pop(f"{BUNDLE}/pagefind.{info['hash']}.pf_meta"), entry["version"])
+        if not isinstance(body[META_FILTERS], list):
+            raise unknown_layout(entry["version"])
+        filters = []
+        for name, digest in sorted(body[META_FILTERS]):
+            values = read_cbor(files.pop(f"{BUNDLE}/filter/{digest}.pf_filter"), entry["version"])
+            data = write_cbor([values[0], sorted(values[1])])
+            digest = f"{language}_{hashlib.sha256(data).hexdigest()[:12]}"
+            files[f"{BUNDLE}/filter/{digest}.pf_filter"] = data
+            filters.append([name, digest])
+        body[META_FILTERS] = filters
+        meta = write_cbor(body)
         info["hash"] = f"{language}_{hashlib.sha256(meta).hexdigest()[:14]}"
         files[f"{BUNDLE}/pagefind.{info['hash']}.pf_meta"] = meta
     files[ENTRY] = json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     return files
+
+
+def read_cbor(data: bytes, version: str):
+    """The CBOR body of a Pagefind data file (gzip of the tag and the body)."""
+    data = gzip.decompress(data)
+    body = cbor2.loads(data[len(META_TAG):]) if data.startswith(META_TAG) else None
+    if not isinstance(body, list) or len(body) < 2:
+        raise unknown_layout(version)
+    return body
+
+
+def write_cbor(body) -> bytes:
+    # mtime 0: gzip writes no time, as Pagefind's own files have none.
+    return gzip.compress(META_TAG + cbor2.dumps(body), compresslevel=9, mtime=0)
+
+
+def unknown_layout(version: str) -> RenderError:
+    return RenderError(f"Pagefind {version} wrote data of a layout publish does not know; "
+                       "check publish/site/search.py against it")

@@ -13,8 +13,10 @@ const status = document.getElementById("status");
 const list = document.getElementById("results");
 
 async function open() {
+  const response = await fetch(new URL("pagefind-entry.json", bundle));
+  if (!response.ok) throw new Error("there is no search index (the site has no documents yet)");
+  const entry = await response.json();
   const pagefind = await import(new URL("pagefind.js", bundle).href);
-  const entry = await (await fetch(new URL("pagefind-entry.json", bundle))).json();
   const own = document.documentElement.lang.toLowerCase();
   for (const language of Object.keys(entry.languages).sort()) {
     if (language !== own) {

@@ -135,3 +135,12 @@ def test_pages_are_valid_html(site):
     result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "text",
                              *map(str, pages)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_empty_collection_is_a_site_without_an_index(tmp_path):
+    """No documents yet: the pages and the search page, and no Pagefind bundle (it refuses an empty site)."""
+    from publish.collection import Collection
+
+    files = render(Collection(Layout(dist=tmp_path), ()), Options(source_date_epoch=EPOCH))
+    assert "index.html" in files and "search/index.html" in files
+    assert not any(name.startswith("pagefind/") for name in files)
