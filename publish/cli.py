@@ -235,7 +235,7 @@ def add_serve(parser: argparse.ArgumentParser) -> None:
 def run_serve(args: argparse.Namespace, options: Options) -> int:
     from publish.serve import make_server
 
-    server = make_server(args.dist, args.port)
+    server = make_server(args.dist, args.port, options)
     print(f"publish serve: http://{server.effective_host}:{server.effective_port}/ "
           f"({args.dist / 'site'}; Ctrl-C to stop)", flush=True)
     try:

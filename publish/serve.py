@@ -12,9 +12,10 @@ mode looks each file up when it is asked for, so a rebuild shows at once.
 Media types come from :data:`MEDIA_TYPES`, a literal table matched on the end
 of the file name (so ``.opds.json`` wins over ``.json``). Other WSGI
 applications are mounted by :data:`MOUNTS`: a path prefix and the
-``"module:function"`` of a factory ``make_app(dist: Path)`` returning the
-application. A mount whose module is not installed is skipped with a warning,
-so a missing component never stops the preview.
+``"module:function"`` of a factory ``make_app(layout: Layout, options:
+Options)`` returning the application (as ``publish.oai.wsgi:make_app`` is).
+A mount whose module is not installed is skipped with a warning, so a
+missing component never stops the preview.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from publish.errors import UsageError
+from publish.layout import Layout
 from publish.log import LOGGER
+from publish.options import Options
 
 HOST = "127.0.0.1"
 
@@ -50,7 +53,7 @@ MEDIA_TYPES: tuple[tuple[str, str], ...] = (
     (".webp", "image/webp"),
 )
 
-#: Path prefix → ``"module:function"`` of a WSGI application factory, ``make_app(dist: Path)``.
+#: Path prefix → ``"module:function"`` of a WSGI application factory, ``make_app(layout, options)``.
 MOUNTS: tuple[tuple[str, str], ...] = (
 )
 
@@ -129,7 +132,7 @@ class Mounted:
         return self.site(environ, start_response)
 
 
-def load_mounts(dist: Path, mounts=MOUNTS) -> dict[str, Callable]:
+def load_mounts(dist: Path, options: Options, mounts=MOUNTS) -> dict[str, Callable]:
     """The applications of :data:`MOUNTS` whose modules are installed."""
     found = {}
     for prefix, target in mounts:
@@ -139,11 +142,11 @@ def load_mounts(dist: Path, mounts=MOUNTS) -> dict[str, Callable]:
         except ModuleNotFoundError as error:
             LOGGER.warning("serve: %s not mounted: no module %s", prefix, error.name)
             continue
-        found[prefix.rstrip("/")] = factory(dist)
+        found[prefix.rstrip("/")] = factory(Layout(dist=Path(dist)), options)
     return found
 
 
-def make_app(dist: Path, mounts=MOUNTS) -> Callable:
+def make_app(dist: Path, options: Options, mounts=MOUNTS) -> Callable:
     """The WSGI application: the site under ``/``, each mount under its prefix."""
     from whitenoise import WhiteNoise
 
@@ -152,11 +155,11 @@ def make_app(dist: Path, mounts=MOUNTS) -> Callable:
         raise UsageError(f"no site to serve: {site} does not exist (run publish build first)")
     files = WhiteNoise(not_found, root=str(site), autorefresh=True, index_file=True,
                        add_headers_function=set_media_type, max_age=0)
-    return Mounted(IfRange(files), load_mounts(Path(dist), mounts))
+    return Mounted(IfRange(files), load_mounts(Path(dist), options, mounts))
 
 
-def make_server(dist: Path, port: int, mounts=MOUNTS):
+def make_server(dist: Path, port: int, options: Options, mounts=MOUNTS):
     """A waitress server on 127.0.0.1 (port 0: any free port; see ``effective_port``)."""
     from waitress import create_server
 
-    return create_server(make_app(dist, mounts), host=HOST, port=port, threads=4, ident="publish")
+    return create_server(make_app(dist, options, mounts), host=HOST, port=port, threads=4, ident="publish")

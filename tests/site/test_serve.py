@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from publish.options import Options
 from publish.serve import MEDIA_TYPES, make_server, media_type
 from tests.conftest import ROOT
 
@@ -40,7 +41,7 @@ def dist(tmp_path) -> Path:
 @pytest.fixture
 def server(dist):
     """A server with the toy mounts on a free port; its base URL."""
-    server = make_server(dist, 0, mounts=TOY_MOUNTS)
+    server = make_server(dist, 0, Options(), mounts=TOY_MOUNTS)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -106,9 +107,10 @@ def test_ranges_and_if_range(server):
 
 
 @pytest.mark.warns
-def test_mounts_and_a_missing_one(server, no_unexpected_warnings):
+def test_mounts_and_a_missing_one(server, dist, no_unexpected_warnings):
+    server_dist = dist.name
     status, _, body = get(f"{server}/toy/some/path?x=1")
-    assert status == 200 and body == b"toy SCRIPT_NAME=/toy PATH_INFO=/some/path"
+    assert status == 200 and body == f"toy SCRIPT_NAME=/toy PATH_INFO=/some/path dist={server_dist}".encode()
     assert get(f"{server}/oai")[0] == 404  # not mounted: the site has no such file
     assert get(f"{server}/")[0] == 200
     messages = [r.getMessage() for r in no_unexpected_warnings.records]
@@ -116,7 +118,7 @@ def test_mounts_and_a_missing_one(server, no_unexpected_warnings):
 
 
 def test_directory_without_slash_redirects_and_unknown_is_404(dist):
-    server = make_server(dist, 0, mounts=())
+    server = make_server(dist, 0, Options(), mounts=())
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 
-def make_app(dist):
-    """The factory a row of ``publish.serve.MOUNTS`` names: ``make_app(dist) -> WSGI application``."""
+def make_app(layout, options):
+    """The factory a row of ``publish.serve.MOUNTS`` names: ``make_app(layout, options)``."""
     def app(environ, start_response):
-        body = f"toy SCRIPT_NAME={environ['SCRIPT_NAME']} PATH_INFO={environ['PATH_INFO']}".encode()
+        body = (f"toy SCRIPT_NAME={environ['SCRIPT_NAME']} PATH_INFO={environ['PATH_INFO']} "
+                f"dist={layout.dist.name}").encode()
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
         return [body]
     return app
