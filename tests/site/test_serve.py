@@ -8,6 +8,7 @@ served).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -38,15 +39,29 @@ def dist(tmp_path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def server(dist):
-    """A server with the toy mounts on a free port; its base URL."""
-    server = make_server(dist, 0, Options(), mounts=TOY_MOUNTS)
+@contextlib.contextmanager
+def running(dist: Path, mounts):
+    """A real server on a free port, in a thread; its base URL. Stopped from its own loop."""
+    server = make_server(dist, 0, Options(), mounts=mounts)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        # Closing sockets from this thread while the loop selects on them fails
+        # (EBADF); emptying its map from inside the loop ends it, then close here.
+        server.trigger.pull_trigger(server._map.clear)
+        thread.join(timeout=10)
+        server.close()
+        server.trigger.close()
+        server.task_dispatcher.shutdown()
+
+
+@pytest.fixture
+def server(dist):
+    """A server with the toy mounts; its base URL."""
+    with running(dist, TOY_MOUNTS) as url:
+        yield url
 
 
 def get(url: str, **headers):
@@ -118,18 +133,11 @@ def test_mounts_and_a_missing_one(server, dist, no_unexpected_warnings):
 
 
 def test_directory_without_slash_redirects_and_unknown_is_404(dist):
-    server = make_server(dist, 0, Options(), mounts=())
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.effective_port}"
+    with running(dist, ()) as base:
         status, _, body = get(f"{base}/doc/a")  # urllib follows the redirect
         assert status == 200 and body == FILES["doc/a/index.html"]
         assert get(f"{base}/nothing.html")[0] == 404
         assert get(f"{base}/../../etc/passwd")[0] == 404
-    finally:
-        server.close()
-        thread.join(timeout=5)
 
 
 def test_the_command_line_serves_and_says_where(dist):
