@@ -193,7 +193,7 @@ def corpus_step(seeds_dir: Path, log: Path, results: dict, repeat: int = 1) -> N
     The runs alternate (1, 2, 1, 2, ...) so that other load on the machine
     falls on both alike; the fastest run of each is the least disturbed.
     """
-    for attempt in range(repeat):
+    for _attempt in range(repeat):
         for jobs in (1, 2):
             dist = OUT / f"dist-jobs{jobs}"
             shutil.rmtree(dist, ignore_errors=True)
@@ -461,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / "bench.log"
     log.write_bytes(b"")
-    results = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    results = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": machine(), "small": args.small, "load_before": os.getloadavg()}
     print(f"bench: {results['machine']}; load average {results['load_before'][0]:.2f}", flush=True)
     all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small))

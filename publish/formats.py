@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +93,9 @@ COLLECTIONS: tuple[CollectionFormat, ...] = (
     # The reading room: browse pages, a page per document with its editions, and the search index.
     CollectionFormat("site", "site", "text/html", "publish.site:render",
                      render_libraries=("Jinja2", "pagefind-bin-extended")),
+    # OPDS 1.2 and 2.0 catalogues and their PNG covers, beside the reading site.
+    CollectionFormat("opds", "site/opds", "application/atom+xml;profile=opds-catalog",
+                     "publish.opds:render", render_libraries=("lxml", "resvg-py")),
 )
 
 

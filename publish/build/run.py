@@ -27,8 +27,8 @@ do: a build with nothing to do must not pay for WeasyPrint, lxml or Dask.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from publish import __version__
 from publish.build.collections import build_collections

@@ -26,9 +26,9 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
 
 import bagit
 from lxml import etree
@@ -219,7 +219,7 @@ def edition_date(kind: str, path: Path) -> str | None:
             opf = parse_bytes(epub.read(rootfile[0]), path)
             modified = opf.xpath("//*[local-name()='meta'][@property='dcterms:modified']/text()")
             return modified[0].strip() if modified else None
-    except Exception as error:  # any unreadable date falls back to the build date; say why
+    except Exception as error:  # noqa: BLE001  any unreadable date falls back to the build date; say why
         LOGGER.debug("no date read from %s: %s", path, error)
         return None
 
@@ -235,7 +235,7 @@ def pdf_date_iso(raw: str) -> str | None:
     if zone[:1] in "+-" and zone[1:5].isdigit():
         offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
         offset = -offset if zone[0] == "-" else offset
-    utc = stamp.replace(tzinfo=dt.timezone(offset)).astimezone(dt.timezone.utc)
+    utc = stamp.replace(tzinfo=dt.timezone(offset)).astimezone(dt.UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

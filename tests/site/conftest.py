@@ -16,6 +16,7 @@ import pytest
 from publish.build.plan import BuildRequest
 from publish.build.run import build
 from publish.options import TEMPLATES, Options
+
 from tests.conftest import EPOCH, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"

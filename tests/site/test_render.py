@@ -21,6 +21,7 @@ from publish.collection import read_collection
 from publish.layout import Layout
 from publish.options import Options
 from publish.site import render
+
 from tests.conftest import EPOCH, ROOT
 from tests.site.conftest import ARABIC, CHINESE, ENGLISH, FIGURE, IDS
 

@@ -21,6 +21,7 @@ import pytest
 
 from publish.options import Options
 from publish.serve import MEDIA_TYPES, make_server, media_type
+
 from tests.conftest import ROOT
 
 TOY_MOUNTS = (("/toy", "tests.site.toy_mount:make_app"), ("/oai", "publish.no_such_module:make_app"))
