@@ -161,3 +161,12 @@ def test_serving_a_dist_without_a_site_is_a_usage_error(tmp_path):
     command = [sys.executable, "-m", "publish", "serve", "--port", "0", "--dist", str(tmp_path)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2 and "no site to serve" in result.stderr
+
+
+def test_the_oai_provider_mounts_as_one_row(dist):
+    """``("/oai", "publish.oai.wsgi:make_app")``, the row the OAI-PMH provider will add, works as is."""
+    pytest.importorskip("publish.oai.wsgi")
+    with running(dist, (("/oai", "publish.oai.wsgi:make_app"),)) as base:
+        status, headers, body = get(f"{base}/oai?verb=Identify")
+        assert status == 200 and b"<Identify>" in body
+        assert get(f"{base}/")[2] == FILES["index.html"]
