@@ -75,9 +75,11 @@ test: $(STAMP) $(NODE_STAMP)
 validate: build
 	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
-# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
+# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar;
+# then a new OCFL version in dist/ocfl/ of each document that changed.
 deposit: build
 	$(BIN)/publish deposit --archive
+	$(BIN)/publish preserve
 
 # The benchmark (not a test): throughput against plain tools, no-op rebuild,
 # a large document; see bench/run.py. Output in bench/out/ (git-ignored).
