@@ -61,10 +61,15 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """The sha256 of every file under ``folder``, names included (how templates are compared)."""
+def tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    """The sha256 of every file under ``folder``, names included (how templates are compared).
+
+    Files under the top-level folders named in ``exclude`` are left out.
+    """
     digest = hashlib.sha256()
     for path in tree_files(folder):
+        if path.relative_to(folder).parts[0] in exclude:
+            continue
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
