@@ -44,6 +44,7 @@ from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise import safezip
 from publish.normalise.base import Normalised, Source
 from publish.normalise.document import from_document
+from publish.normalise.words import docx_reading
 from publish.normalise.xhtml_parse import parse_html
 from publish.tei import T, safe_parser
 
@@ -84,8 +85,11 @@ def normalise(source: Source) -> Normalised:
     skipped = sorted({m.message for m in result.messages})
     if skipped:
         extra += ("Word features not carried over: " + "; ".join(skipped) + ".",)
-    normalised = from_document(source, parse_html(result.value or "<p></p>"), found,
+    normalised = from_document(source, parse_html(result.value or "<p></p>", source.path), found,
                                images=images, local_images=False, extra=extra)
+    normalised = dataclasses.replace(
+        normalised, reading=docx_reading(members),
+        reading_of="the w:t text of word/document.xml, its footnotes and endnotes")
     if b'"Symbol"' in members.get("word/document.xml", b""):
         count = regularise_symbol_font(normalised.text)
         if count:

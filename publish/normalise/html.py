@@ -36,11 +36,14 @@ Supports:
 
 from __future__ import annotations
 
+import dataclasses
+
 from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
 from publish.normalise.document import from_document
+from publish.normalise.words import html_reading
 from publish.normalise.xhtml_parse import drop_unsafe, parse_html
 from publish.tei import xml
 
@@ -65,8 +68,10 @@ def normalise(source: Source) -> Normalised:
     decoded = decode(source.data, source.path, source.encoding)
     document = parse_html(decoded.text, source.path)
     found = page_metadata(document)
+    reading = html_reading(document)  # before anything is dropped: what a browser shows
     drop_unsafe(document, source.path)
-    return from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom)
+    result = from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom)
+    return dataclasses.replace(result, reading=reading, reading_of="its text as an HTML5 parser reads it")
 
 
 def page_metadata(document) -> Metadata:
