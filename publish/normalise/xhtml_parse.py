@@ -38,6 +38,9 @@ UNSAFE_ELEMENTS = {"script", "frame", "frameset", "embed", "base", "animate", "s
 FALLBACK_ELEMENTS = {"object", "applet", "iframe", "video", "audio", "canvas", "noscript"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background",
                   "cite", "longdesc", "srcset", "lowsrc", "dynsrc", "to", "values", "from"}
+#: Containers the converter reads only certain children of → the child that holds text.
+HOLDER = {"table": "tr", "thead": "tr", "tbody": "tr", "tfoot": "tr", "tr": "td", "ul": "li",
+          "ol": "li", "menu": "li", "dir": "li", "dl": "dd"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 #: An XML name lxml accepts for a tag or an attribute (HTML allows far more).
 XML_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -78,7 +81,11 @@ def to_lxml(root, source: Path | None) -> etree._Element:
         elif depth > MAX_DEPTH:
             deepest = max(deepest, depth)
             container = parent
-            append_text(parent, node.text)
+            # A table, row or list keeps only its cells and items: text unwrapped
+            # straight into one would be lost, so it goes into a new cell or item.
+            while local(container.tag) in HOLDER:
+                container = etree.SubElement(container, HOLDER[local(container.tag)])
+            append_text(container, node.text)
         else:
             tag = node.tag if node.tag.startswith("{") else node.tag.lower()
             container = make(tag if XML_NAME.match(local(tag)) else "span",
