@@ -54,8 +54,8 @@ def parse_bytes(data: bytes, path: str | Path | None = None, *, huge_tree: bool 
         root = etree.fromstring(data, safe_parser(huge_tree=huge_tree))
     except etree.XMLSyntaxError as err:
         if "Excessive depth" in str(err):  # libxml2's 256 levels: said in the user's words
-            raise InputError(f"elements nested deeper than 256 levels ({err.lineno and f'line {err.lineno}, '}"
-                             "libxml2's limit for XML it did not write); refused: nest less deeply",
+            raise InputError(f"elements nested deeper than 256 levels (line {err.lineno}; libxml2's "
+                             "limit for XML publish did not write); refused: nest less deeply",
                              path) from None
         raise InputError(f"not well-formed XML: {err}", path) from None
     return root.getroottree()
