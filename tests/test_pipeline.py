@@ -16,6 +16,7 @@ from publish import pipeline
 from publish.build.store import write_outputs
 from publish.formats import kinds
 from publish.layout import Layout
+from publish.options import Options
 
 from tests.conftest import EPOCH
 
@@ -28,9 +29,11 @@ def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
-def pdf_images(path: Path) -> int:
+def pdf_images(path: Path) -> list[bytes]:
+    """The raw bytes of every image XObject drawn on the PDF's pages."""
     with pikepdf.open(path) as pdf:
-        return sum(1 for page in pdf.pages for _ in page.images)
+        return sorted(image.read_raw_bytes() for page in pdf.pages
+                      for image in page.get_images().values())
 
 
 def epub_images(path: Path) -> list[str]:
@@ -71,12 +74,19 @@ def test_a_renamed_master_keeps_its_images_in_both_editions(figure):
     """The images are found by the master's graphic/@url, not by its file name."""
     assert cli(figure, "normalise", "seeds/figure.html").returncode == 0
     tei = figure / "dist" / "tei"
+    for kind in ("pdf", "epub"):
+        assert cli(figure, kind, "dist/tei/figure.xml", "-o", f"figure.{kind}").returncode == 0
     (tei / "figure.xml").rename(tei / "renamed.xml")
     for kind in ("pdf", "epub"):
         done = cli(figure, kind, "dist/tei/renamed.xml", "-o", f"renamed.{kind}")
         assert done.returncode == 0, done.stderr
-    assert pdf_images(figure / "renamed.pdf") == 1
-    assert len(epub_images(figure / "renamed.epub")) == 1
+    dot = (FIGURE / "pics" / "dot.png").read_bytes()
+    assert pdf_images(figure / "renamed.pdf") == pdf_images(figure / "figure.pdf") != []
+    [image] = epub_images(figure / "renamed.epub")
+    assert epub_images(figure / "figure.epub") == [image]
+    assert image.endswith(next(iter(pipeline.normalise(figure / "seeds" / "figure.html", Options()).assets)))
+    with zipfile.ZipFile(figure / "renamed.epub") as book:
+        assert book.read(epub_images(figure / "renamed.epub")[0]) == dot
 
 
 def test_a_master_from_disk_is_checked_against_the_package_schema(tmp_path):

@@ -1,0 +1,147 @@
+"""Write docs/scripts.css, the proposed per-language and per-script font rules.
+
+    python tools/script_css.py > docs/scripts.css
+
+One table, SCRIPTS, gives for each ISO 15924 script the languages written in
+it and its font stack. Every stack ends in the same tail (symbols, music,
+monochrome emoji), and Han stacks in the Extension B-and-beyond faces, because
+a :lang() rule's font-family replaces the whole stack it inherits.
+"""
+
+from __future__ import annotations
+
+TAIL = ['"Noto Sans Symbols"', '"Noto Sans Symbols2"', '"Noto Sans Math"', '"Noto Music"', '"Symbola"']
+HAN_TAIL = ['"HanaMinA"', '"HanaMinB"', '"BabelStone Han"']
+LATIN = ['"Noto Serif"', '"Junicode Two Beta"']
+LATIN_LANGS = ["en", "fr", "de", "es", "it", "pt", "nl", "la", "is", "pl", "tr", "vi", "id", "sw",
+               "enm", "ang", "non", "fro"]
+
+# script: (languages, faces); faces before the Latin fallback
+SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
+    # Urdu in Naskh too: with Noto Nastaliq Urdu, WeasyPrint's ToUnicode map loses
+    # 98 of the corpus text's letters (docs/fonts.md); Nastaliq once spans carry /ActualText
+    "Arab": (["ar", "fa", "ps", "sd", "ug", "ckb", "ks", "azb", "uzs", "ur", "pnb", "skr"],
+             ['"Noto Naskh Arabic"']),
+    "Hebr": (["he", "yi", "lad", "hbo"], ['"Noto Serif Hebrew"']),
+    "Thaa": (["dv"], ['"Noto Sans Thaana"']),
+    "Nkoo": (["nqo"], ['"Noto Sans NKo"']),
+    "Syrc": (["syr", "aii", "syc", "tru"], ['"Noto Sans Syriac"']),
+    "Adlm": ([], ['"Noto Sans Adlam"']),
+    "Samr": (["smp"], ['"Noto Sans Samaritan"']),
+    "Mand": (["mid"], ['"Noto Sans Mandaic"']),
+    "Rohg": (["rhg"], ['"Noto Sans Hanifi Rohingya"']),
+    "Deva": (["hi", "mr", "ne", "sa", "mai", "bho", "kok", "new", "doi"], ['"Noto Serif Devanagari"']),
+    "Beng": (["bn", "as", "mni"], ['"Noto Serif Bengali"']),
+    "Guru": (["pa"], ['"Noto Serif Gurmukhi"']),
+    "Gujr": (["gu"], ['"Noto Serif Gujarati"']),
+    "Orya": (["or"], ['"Noto Sans Oriya"']),
+    "Taml": (["ta"], ['"Noto Serif Tamil"']),
+    "Telu": (["te"], ['"Noto Serif Telugu"']),
+    "Knda": (["kn", "tcy"], ['"Noto Serif Kannada"']),
+    "Mlym": (["ml"], ['"Noto Serif Malayalam"']),
+    "Sinh": (["si"], ['"Noto Serif Sinhala"']),
+    "Thai": (["th"], ['"Noto Serif Thai"']),
+    "Laoo": (["lo"], ['"Noto Serif Lao"']),
+    "Khmr": (["km"], ['"Noto Serif Khmer"']),
+    "Mymr": (["my", "shn", "mnw", "ksw"], ['"Noto Serif Myanmar"']),
+    "Tibt": (["bo", "dz"], ['"Noto Serif Tibetan"']),
+    "Mong": (["mn-Mong"], ['"Noto Sans Mongolian"']),
+    "Ethi": (["am", "ti", "gez", "tig"], ['"Noto Serif Ethiopic"']),
+    "Tfng": (["zgh", "tzm-Tfng", "shi-Tfng"], ['"Noto Sans Tifinagh"']),
+    "Cher": (["chr"], ['"Noto Sans Cherokee"']),
+    "Cans": (["iu", "cr", "oj-Cans", "nsk"], ['"Noto Sans Canadian Aboriginal"']),
+    "Yiii": (["ii"], ['"Noto Sans Yi"', '"Noto Serif CJK SC"']),
+    "Vaii": (["vai"], ['"Noto Sans Vai"']),
+    "Armn": (["hy"], ['"Noto Serif Armenian"']),
+    "Geor": (["ka"], ['"Noto Serif Georgian"']),
+    "Grek": (["el", "grc"], ['"Noto Serif"']),
+    "Cyrl": (["ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "tt", "ba", "mn"], ['"Noto Serif"']),
+    # Han: the language decides the regional glyph forms; Hani alone means Chinese
+    "Hani": (["zh", "zh-Hans", "zh-CN", "zh-SG", "yue-Hans", "wuu", "vi-Hani"], ['"Noto Serif CJK SC"']),
+    "Hant": (["zh-Hant", "zh-TW", "zh-MO", "yue", "yue-Hant", "nan-Hant"], ['"Noto Serif CJK TC"']),
+    "Hant-HK": (["zh-HK", "zh-Hant-HK", "yue-HK"], ['"Noto Serif CJK HK"']),
+    "Jpan": (["ja"], ['"Noto Serif CJK JP"']),
+    "Kore": (["ko"], ['"Noto Serif CJK KR"']),
+}
+HAN = {"Hani", "Hant", "Hant-HK", "Jpan", "Kore"}
+# without spaces between words: never stretch the few spaces there are
+NO_SPACES = ["Thai", "Laoo", "Khmr", "Mymr"]
+RTL = ["Arab", "Hebr", "Thaa", "Nkoo", "Syrc", "Adlm", "Samr", "Mand", "Rohg"]
+TALL = {"Arab": 1.7, "Mymr": 1.8, "Tibt": 1.8, "Sinh": 1.6, "Khmr": 1.7,
+        "Thai": 1.6, "Laoo": 1.6, "Deva": 1.6, "Beng": 1.6, "Guru": 1.6, "Gujr": 1.6,
+        "Orya": 1.6, "Taml": 1.6, "Telu": 1.7, "Knda": 1.7, "Mlym": 1.6, "Syrc": 1.6, "Nkoo": 1.6}
+
+
+def selectors(script: str) -> list[str]:
+    """:lang() for its languages, and und-<Script> for text whose language is unknown."""
+    langs = list(SCRIPTS[script][0])
+    if "-" not in script:
+        langs.append(f"und-{script}")
+    if script == "Hant":
+        langs.append("und-Hant")
+    return [f":lang({lang})" for lang in langs]
+
+
+def stack(script: str) -> str:
+    faces = SCRIPTS[script][1]
+    faces = faces + [f for f in LATIN if f not in faces]
+    if script in HAN:
+        faces = faces + HAN_TAIL
+    return ", ".join(faces + TAIL + ["serif"])
+
+
+def universal() -> str:
+    """The root's stack: Latin first, then one face per script, then CJK and the tails."""
+    seen, faces = set(), list(LATIN)
+    for script, (_, own) in SCRIPTS.items():
+        if script in HAN:
+            continue
+        for face in own:
+            if face not in seen and face not in faces:
+                seen.add(face)
+                faces.append(face)
+    faces += ['"Noto Serif CJK SC"'] + HAN_TAIL + TAIL + ["serif"]
+    return ",\n    ".join(faces)
+
+
+def main() -> None:
+    out = ["/* Proposed by tools/script_css.py (issue 11): faces by language and by script.",
+           "   Languages are matched with :lang() (BCP 47 prefix). Text whose language is",
+           "   unknown should carry lang=\"und-<Script>\" (ISO 15924, from publish.langid.main_script)",
+           "   so that it still gets its script's face. Fonts: Debian fonts-noto-core,",
+           "   fonts-noto-cjk, fonts-hanazono, fonts-babelstone-han, fonts-symbola. */", "",
+           "html {", f"  font-family: {universal()};", "}", ""]
+    # one-subtag tags first, then longer ones (zh-Hant, vi-Hani, und-Khmr): with
+    # equal specificity the later rule wins, and :lang(vi) also matches vi-Hani
+    latin = [":lang(%s)" % l for l in LATIN_LANGS]
+    out.append("/* Latin */")
+    out.append(f"{', '.join(latin)}\n  {{ font-family: {', '.join(LATIN + TAIL + ['serif'])}; }}")
+    for short in (True, False):
+        out.append("" if short else "\n/* Longer tags, and und-<Script> for an unknown language */")
+        for script in SCRIPTS:
+            sel = [s for s in selectors(script) if ("-" not in s) == short]
+            if sel:
+                out.append(f"{', '.join(sel)}\n  {{ font-family: {stack(script)}; }}")
+    out.append(f":lang(und-Latn) {{ font-family: {', '.join(LATIN + TAIL + ['serif'])}; }}")
+    out.append("")
+    out.append("/* Scripts written without spaces between words: Pango breaks lines at word")
+    out.append("   boundaries (libthai, ICU-like dictionaries), but justify would stretch the")
+    out.append("   few spaces into word-wide gaps; WeasyPrint has no text-justify. */")
+    sel = [s for script in NO_SPACES for s in selectors(script)]
+    out.append(f"{', '.join(sel)}\n  {{ text-align: start; hyphens: manual; }}")
+    out.append("section.text " + ", section.text ".join(
+        f"p{s}" for script in NO_SPACES for s in selectors(script)) + " { text-align: start; }")
+    out.append("")
+    out.append("/* Room for stacked marks and tall clusters */")
+    for script, height in TALL.items():
+        out.append(f"{', '.join(selectors(script))} {{ line-height: {height}; }}")
+    out.append("")
+    out.append("/* Right-to-left: the direction comes from dir=\"rtl\" on <html> and on each")
+    out.append("   paragraph whose first strong character disagrees (publish.langid); the")
+    out.append("   stylesheet needs no direction of its own. text-align: justify and start")
+    out.append("   both follow the paragraph's direction in WeasyPrint. */")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
