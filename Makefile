@@ -14,8 +14,12 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # it, it falls back to fontTools, about 5x slower per document.
 # fonts-junicode: the MUFI private-use characters of medieval texts (8.7 MB),
 # which no Noto face has; without it such a text fails with a missing glyph.
+# chromium, chromium-driver: the reading room's browser tests (Selenium), with no
+# browser download. npm (Debian's, unless a Node.js with npm is already there): axe-core
+# and the Nu Html Checker for those tests (package.json).
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf \
-                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+                chromium chromium-driver
 JAVA_PACKAGE := openjdk-17-jre-headless
 
 # Dates in every artefact come from SOURCE_DATE_EPOCH: by default the time of
@@ -40,6 +44,7 @@ $(STAMP): pyproject.toml | system
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE); \
+	            command -v npm >/dev/null 2>&1 || echo npm; \
 	            $(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || echo python3-venv); \
 	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
@@ -52,10 +57,17 @@ system:
 	  fi; \
 	fi
 
+# Node packages for the tests, from package-lock.json. --ignore-scripts: vnu-jar's
+# install script would download a Java runtime; the system Java runs its jar.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json | system
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 build: $(STAMP)
 	$(BIN)/publish build --jobs $(JOBS)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check publish tests bench tools
 	$(BIN)/python -m pytest -q
 
@@ -63,9 +75,11 @@ test: $(STAMP)
 validate: build
 	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
-# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
+# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar;
+# then a new OCFL version in dist/ocfl/ of each document that changed.
 deposit: build
 	$(BIN)/publish deposit --archive
+	$(BIN)/publish preserve
 
 # The benchmark (not a test): throughput against plain tools, no-op rebuild,
 # a large document; see bench/run.py. Output in bench/out/ (git-ignored).

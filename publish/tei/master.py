@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from lxml import etree
 
@@ -52,7 +52,7 @@ class Master:
 
     @classmethod
     def from_bytes(cls, identifier: str, data: bytes, assets: Mapping[str, bytes] | None = None,
-                   path: Path | None = None) -> "Master":
+                   path: Path | None = None) -> Master:
         """Parse a master's bytes; refuse anything that is not a TEI document."""
         # huge_tree: a master's one paragraph may be longer than libxml2's 10 MB text limit.
         tree = parse_bytes(data, path or f"{identifier}.xml", huge_tree=True)
@@ -62,7 +62,7 @@ class Master:
         return cls(identifier, tree, data, assets or {}, path)
 
     @classmethod
-    def read(cls, path: Path) -> "Master":
+    def read(cls, path: Path) -> Master:
         """Read a master and the images its ``graphic/@url`` names, from beside it."""
         path = Path(path)
         try:

@@ -32,6 +32,7 @@ from publish.render.pdf import Edition, render, resolve_auto_direction, shorten
 from publish.render.pdfcheck import check_pdf
 from publish.render.xhtml import direction
 from publish.tei import TEI_NS, parse_file, serialise, xpath
+
 from tests.conftest import EPOCH, SAMPLE, render_file, write_master
 from tests.normalise.conftest import warnings_logged
 
