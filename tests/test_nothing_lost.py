@@ -30,6 +30,7 @@ from publish.normalise import normalise_source, words
 from publish.normalise.base import Source
 from publish.options import Options
 from publish.tei import TEI_NS, T
+
 from tests.conftest import EPOCH, ROOT
 from tests.normalise.docx_maker import docx, paragraph
 
