@@ -14,15 +14,18 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # it, it falls back to fontTools, about 5x slower per document.
 # fonts-junicode: the MUFI private-use characters of medieval texts (8.7 MB),
 # which no Noto face has; without it such a text fails with a missing glyph.
+# chromium, chromium-driver: the reading room's browser tests (Selenium), with no
+# browser download. npm (Debian's, unless a Node.js with npm is already there): axe-core
+# and the Nu Html Checker for those tests (package.json).
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf \
-                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+                chromium chromium-driver
 JAVA_PACKAGE := openjdk-17-jre-headless
 
-# DAISY Ace (EPUB accessibility) runs headless on Debian's Chromium; Ace and
+# DAISY Ace (EPUB accessibility) runs headless on Debian's Chromium (above); Ace and
 # axe-core are pinned in package.json/package-lock.json and installed under
 # the project (node_modules/), never globally, with no browser download (the
 # same packages and versions as the site's checks use).
-APT_PACKAGES += chromium chromium-driver
 export PUPPETEER_EXECUTABLE_PATH ?= /usr/bin/chromium
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export ELECTRON_SKIP_BINARY_DOWNLOAD := 1
@@ -49,6 +52,7 @@ $(STAMP): pyproject.toml | system
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE); \
+	            command -v npm >/dev/null 2>&1 || echo npm; \
 	            $(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || echo python3-venv); \
 	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
@@ -61,14 +65,18 @@ system:
 	  fi; \
 	fi
 
-# Ace 1.4 needs Node.js 20 or later; Debian 12's nodejs is 18, so Node comes
-# from NodeSource (deb.nodesource.com) or another Node 20+ install.
-node_modules/.installed: package.json package-lock.json | system
+# Node packages for the checks and the tests, from package-lock.json, under the
+# project. --ignore-scripts: vnu-jar's install script would download a Java
+# runtime (the system Java runs its jar), puppeteer's and electron's a browser
+# (Ace runs on Debian's chromium). Ace 1.4 needs Node.js 20 or later; Debian 12's
+# nodejs is 18, so Node comes from NodeSource (deb.nodesource.com) or another install.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json | system
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
 	  { echo "Ace needs Node.js 20 or later with npm (Debian 12 has 18: use NodeSource's nodejs 20)"; exit 1; }
 	@node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' || \
 	  { echo "Ace 1.4 needs Node.js 20 or later (this is $$(node --version); Debian 12 has 18)"; exit 1; }
-	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
 # The build checks what it made (only bytes not checked before) and writes
@@ -76,7 +84,7 @@ node_modules/.installed: package.json package-lock.json | system
 build: $(STAMP)
 	$(BIN)/publish build --jobs $(JOBS) --validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
-test: $(STAMP) node_modules/.installed
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check publish tests bench tools
 	$(BIN)/python -m pytest -q
 

@@ -20,8 +20,13 @@ this machine, in one run:
    process tree, from ``wait4(2)``. Target: at most 1.1x WeasyPrint's CPU
    time, peak memory per worker under 400 MB.
 
+4. **Site**: the reading room (``dist/site/``, Pagefind included) for the M
+   no-op documents, built from their TEI masters only (``--only tei --only
+   site``: the site then offers each master for download, and no PDF or
+   EPUB), and rebuilt after one seed changed. For information; no target.
+
 Usage: ``python bench/run.py [--small 200] [--noop 1000] [--plain-sample N] [--repeat 2]
-[--steps corpus,plain,noop,large,epubcheck,deposit] [--deposit 1000] [--epubcheck-sample N]``;
+[--steps corpus,plain,noop,large,site,epubcheck,deposit] [--deposit 1000] [--epubcheck-sample N]``;
 the validation steps are described in ``bench/validation.py``. ``--plain-sample N`` runs the plain tools on
 every (200/N)th document only and reports the per-document mean (said so in
 the output). The corpus builds alternate ``--jobs 1`` and ``--jobs 2``
@@ -51,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 EPOCH = "1674950400"  # 2023-01-29T00:00:00Z: the same bytes on every run
-STEPS = ("corpus", "plain", "noop", "large", "epubcheck", "deposit")
+STEPS = ("corpus", "plain", "noop", "large", "site", "epubcheck", "deposit")
 
 WORDS = """the council minister provincial government meeting committee report said would
 community board members city residents plan new public service water health school
@@ -305,6 +310,32 @@ def large_step(log: Path, results: dict, repeat: int = 1) -> None:
           f"{alone.peak_mb:.0f} MB", flush=True)
 
 
+def site_step(seeds_dir: Path, count: int, log: Path, results: dict) -> None:
+    """The site of ``count`` TEI-only documents from scratch, then after one seed changed."""
+    dist = OUT / "dist-site"
+    shutil.rmtree(dist, ignore_errors=True)
+    need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei", "--jobs", 1, "--quiet"),
+                 log), f"the {count} TEI masters", log)
+    # The masters are there: this build makes only the site (plus a no-op pass over the documents).
+    full = need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei", "--only", "site",
+                                "--jobs", 1, "--quiet"), log), "the site build", log)
+    files = sum(1 for p in (dist / "site").rglob("*") if p.is_file())
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    original = seed.read_text(encoding="utf-8")
+    seed.write_text(original + "\nOne more paragraph, added for the one-document rebuild.\n",
+                    encoding="utf-8")
+    try:
+        one = need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei",
+                                   "--only", "site", "--jobs", 1, "--quiet"), log),
+                   "the one-document rebuild", log)
+    finally:
+        seed.write_text(original, encoding="utf-8")
+    results["site"] = {"documents": count, "files": files, "full": dataclasses.asdict(full),
+                       "one": dataclasses.asdict(one)}
+    print(f"  site of {count} documents ({files} files): {full.wall:.1f} s wall, {full.cpu:.1f} s CPU, "
+          f"{full.peak_mb:.0f} MB; after one seed changed: {one.wall:.1f} s wall", flush=True)
+
+
 def pdf_variant() -> str:
     from publish.render.pdf import PDF_VARIANT
 
@@ -371,6 +402,14 @@ def figures(results: dict) -> list[tuple[str, str, str, str, bool | None]]:
     if noop:
         rows.append((f"no-op rebuild, {noop['documents']} built docs", f"{noop['median']:.3f} s (median of 3)",
                      f"{noop['median'] / 1.0:.2f}x the limit", "< 1 s", noop["median"] < 1.0))
+    site = results.get("site")
+    if site:
+        full, one = site["full"], site["one"]
+        rows.append((f"site, {site['documents']} TEI-only docs ({site['files']} files)",
+                     f"{full['wall']:.1f} s ({full['cpu']:.1f} s CPU, {full['peak_mb']:.0f} MB)",
+                     f"{full['wall'] / site['documents'] * 1000:.0f} ms/doc", "(for information)", None))
+        rows.append(("site, rebuild after one seed changed", f"{one['wall']:.1f} s",
+                     f"{one['wall'] / full['wall']:.2f}x the full site", "(for information)", None))
     large = results.get("large")
     if large:
         ours, alone = large["ours"], large["weasyprint"]
@@ -453,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                            ("plain", lambda: plain_step(small, args.plain_sample, log, results)),
                            ("noop", lambda: noop_step(OUT / "seeds-all", args.noop, log, results)),
                            ("large", lambda: large_step(log, results, args.repeat)),
+                           ("site", lambda: site_step(OUT / "seeds-all", args.noop, log, results)),
                            ("epubcheck", lambda: validation.epubcheck_step(
                                OUT, args.epubcheck_sample, results, measure, BIN / "publish", log)),
                            ("deposit", lambda: validation.deposit_step(

@@ -309,6 +309,28 @@ def extract_version(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+# -- serve: the reading room on loopback ------------------------------------
+
+def add_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    parser.add_argument("--dist", type=Path, default=DIST,
+                        help="output folder whose site/ to serve (default: dist/)")
+
+
+def run_serve(args: argparse.Namespace, options: Options) -> int:
+    from publish.serve import make_server
+
+    server = make_server(args.dist, args.port, options)
+    print(f"publish serve: http://{server.effective_host}:{server.effective_port}/ "
+          f"({args.dist / 'site'}; Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0
+
+
 COMMANDS = (
     # name         help                                                  arguments      runner
     ("normalise", "normalise a seed into TEI (dist/tei/<id>.xml)",       add_normalise, run_normalise),
@@ -320,6 +342,7 @@ COMMANDS = (
     ("deposit",   "package documents as BagIt bags in dist/deposit/",    add_deposit,   run_deposit),
     ("verify",    "check bags, their .tar/.zip, and OCFL objects; name each fault", add_verify, run_verify),
     ("preserve",  "keep every version of each document in an OCFL 1.1 store", add_preserve, run_preserve),
+    ("serve",     "serve the reading room (dist/site/) on 127.0.0.1",   add_serve,     run_serve),
 )
 
 
@@ -331,6 +354,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="more log output (-v: info, -vv: debug)")
     parser.add_argument("--strict", action="store_true", help="make every warning fatal (exit 71)")
     parser.add_argument("--traceback", action="store_true", help="show a traceback on errors")
+    parser.add_argument("--max-paragraph", type=int, default=Options.max_paragraph, metavar="CHARS",
+                        help="longest paragraph the PDF and EPUB are made for "
+                             f"(default: {Options.max_paragraph:,} characters)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary, add_arguments, runner in COMMANDS:
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -364,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     args.warnings = configure_logging(args.verbose)
     try:
-        options = Options.from_environment(strict=args.strict)
+        options = Options.from_environment(strict=args.strict,
+                                           max_paragraph=getattr(args, "max_paragraph", Options.max_paragraph))
         code = args.runner(args, options)
         refuse_if_strict(args)
         return code

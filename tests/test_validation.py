@@ -20,6 +20,7 @@ from publish.options import Options
 from publish.render.ace import AceUnavailable, find_ace
 from publish.validation.report import as_html
 from publish.validation.run import validate_paths
+
 from tests.conftest import EPOCH, SAMPLE, write_master
 from tests.render.test_ace import small_epub
 

@@ -153,6 +153,6 @@ def page_starts(master: Master, options: Options) -> tuple[PageStart, ...]:
     if starts is None:
         from publish.render.pdf import layout  # WeasyPrint only when the PDF was not made here
 
-        root, document, _edition = layout(master, options)
+        root, document = layout(master, options)
         starts = remember(master, options, root, document)
     return starts

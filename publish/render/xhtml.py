@@ -33,7 +33,7 @@ def direction(language: str) -> str:
 
 
 def to_xhtml(tei: etree._ElementTree, templates: Path, target: str, css: str = "") -> etree._ElementTree:
-    """Transform a TEI tree into one XHTML document for ``target`` (``pdf`` or ``epub``)."""
+    """Transform a TEI tree into one XHTML document for ``target`` (``pdf``, ``epub`` or ``site``)."""
     language = tei.getroot().get(xml("lang"), "und")
     transform = stylesheet(Path(templates))
     try:

@@ -24,7 +24,7 @@ from publish.build.plan import BuildRequest
 from publish.build.pool import run_pool
 from publish.build.run import build
 from publish.build.task import render_job
-from publish.formats import COLLECTIONS
+from publish.formats import COLLECTIONS, collection_templates
 from publish.layout import MANIFEST, Layout, file_sha256, tree_digest
 from publish.options import TEMPLATES, Options
 
@@ -131,6 +131,17 @@ def test_changed_template_rebuilds_every_edition(project, local_options, capsys)
     assert data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
 
 
+def test_a_collection_template_rebuilds_no_edition(project, local_options, capsys):
+    """templates/site/ is the reading site's alone: editing it re-renders no PDF or EPUB."""
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    [folder] = [name for name in collection_templates() if (project / "templates" / name).is_dir()][:1]
+    css = next(p for p in sorted((project / "templates" / folder).iterdir()) if p.suffix == ".css")
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* a reader's note */\n", encoding="utf-8")
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
+
+
 def test_manifest_records_each_field(project, local_options, capsys):
     report(project, local_options, capsys, "epub")
     entry = load_manifest(project / "dist")["documents"]["beta"]
@@ -140,7 +151,7 @@ def test_manifest_records_each_field(project, local_options, capsys):
     assert entry["input_sha256"] == file_sha256(project / "seeds" / "beta.txt")
     assert entry["sidecar_sha256"] == file_sha256(project / "seeds" / "beta.toml")
     assert entry["publish_version"] == __version__
-    assert entry["templates_sha256"] == tree_digest(project / "templates")
+    assert entry["templates_sha256"] == tree_digest(project / "templates", exclude=collection_templates())
     assert entry["source_date_epoch"] == EPOCH
     assert set(entry["outputs"]) == {"tei", "epub"}
     assert entry["outputs"]["epub"] == file_sha256(project / "dist" / "epub" / "beta.epub")

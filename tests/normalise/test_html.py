@@ -11,11 +11,13 @@ from tests.conftest import assert_golden
 from tests.normalise.conftest import FIXTURES, body_fragment, cases, expected_path, warnings_logged
 
 UNSAFE = FIXTURES / "html" / "unsafe.html"
+#: The issue-15 page: object, embed, iframe, svg and video, then two paragraphs.
+MEDIA = FIXTURES / "html" / "media-then-paragraphs.html"
 
 
 def fragment_cases():
-    return [pytest.param(p, marks=pytest.mark.warns, id=p.name) if p == UNSAFE else pytest.param(p, id=p.name)
-            for p in cases("html", ".html")]
+    return [pytest.param(p, marks=pytest.mark.warns, id=p.name) if p in (UNSAFE, MEDIA)
+            else pytest.param(p, id=p.name) for p in cases("html", ".html")]
 
 
 @pytest.mark.parametrize("path", fragment_cases())

@@ -19,6 +19,7 @@ import pytest
 
 from publish.render import ace
 from publish.render.ace import AceUnavailable, find_ace, parse_report, run_ace
+
 from tests.conftest import EPOCH, ROOT, SAMPLE
 
 FIXTURES = Path(__file__).parent / "epub" / "fixtures"

@@ -16,6 +16,7 @@ import pytest
 
 from publish.render.epubcheck import EpubCheckUnavailable, epubcheck_jar, java_command, run_epubcheck
 from publish.render.epubcheck_batch import check_epubs, counts, run_epubcheck_batch
+
 from tests.conftest import EPOCH, SAMPLE
 from tests.render.test_ace import small_epub
 

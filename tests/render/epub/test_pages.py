@@ -24,6 +24,7 @@ from lxml import etree
 from publish.options import Options
 from publish.pipeline import produce
 from publish.render.pages import UNCOUNTED
+
 from tests.conftest import EPOCH, SAMPLE
 
 pytestmark = pytest.mark.slow
