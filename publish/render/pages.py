@@ -2,9 +2,10 @@
 
 The PDF renderer lays the master out once (:func:`publish.render.pdf.layout`)
 and hands the layout here (:func:`remember`); the EPUB renderer of the same
-pipeline run asks for the result (:func:`page_starts`) and gets it without a
-second layout. Asked for a master that was not laid out in this process
-(``publish epub`` alone, ``--only epub``), it lays it out itself, the same way.
+pipeline run asks for the result (:func:`cached_starts`) and gets it without a
+second layout. For a master that was not laid out in this process
+(``publish epub`` alone, ``--only epub``), the EPUB renderer lays it out
+itself, the same way (:func:`publish.render.pdf.layout`).
 
 A page start is a place in the text both editions share, not a guess: the
 first text box of page N in WeasyPrint's box tree gives the block element it
@@ -147,12 +148,11 @@ def remember(master: Master, options: Options, root, document) -> tuple[PageStar
     return starts
 
 
-def page_starts(master: Master, options: Options) -> tuple[PageStart, ...]:
-    """Where each page of the master's PDF begins: from this run's PDF layout, or laid out now."""
-    starts = _CACHE.get(master_key(master, options))
-    if starts is None:
-        from publish.render.pdf import layout  # WeasyPrint only when the PDF was not made here
+def cached_starts(master: Master, options: Options) -> tuple[PageStart, ...] | None:
+    """The page starts this process's PDF renderer found for the master, or ``None``.
 
-        root, document = layout(master, options)
-        starts = remember(master, options, root, document)
-    return starts
+    The caller lays the master out itself when there are none
+    (:func:`publish.render.epub.pagebreaks.page_starts`); this module imports
+    no renderer, so the PDF renderer can import it.
+    """
+    return _CACHE.get(master_key(master, options))

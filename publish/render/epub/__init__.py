@@ -37,9 +37,8 @@ from publish.render.epub.documents import (
 from publish.render.epub.metadata import BookMetadata, book_metadata
 from publish.render.epub.navigation import nav_document, table_of_contents
 from publish.render.epub.package import package
-from publish.render.epub.pagebreaks import mark_pages, page_list
+from publish.render.epub.pagebreaks import mark_pages, page_list, page_starts
 from publish.render.epub.resources import document_images
-from publish.render.pages import page_starts
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
 
@@ -60,9 +59,12 @@ def epub_bytes(master: Master, options: Options) -> bytes:
     tei = master.tree
     meta = book_metadata(tei, master.shown)
     xhtml = to_xhtml(tei, options.templates, "epub", CSS_FILE)
-    # The PDF's page numbers, where WeasyPrint's layout of the same master begins each page.
-    paged = mark_pages(xhtml.getroot(), page_starts(master, options))
     documents = [cover_document(meta)] + split_documents(xhtml, meta)
+    # Images first: one the EPUB refuses fails it before any PDF layout is made.
+    images = document_images(documents, master, meta)
+    # The PDF's page numbers, where WeasyPrint's layout of the same master begins each page.
+    starts = page_starts(master, options)
+    paged = [number for document in documents[1:] for number in mark_pages(document.root, starts)]
     toc = table_of_contents(documents[1:], meta)
     nav = nav_document(meta, toc, documents)
     pages = page_list(documents, label_language(meta))
@@ -74,7 +76,6 @@ def epub_bytes(master: Master, options: Options) -> bytes:
         css = (Path(options.templates) / CSS_FILE).read_bytes()
     except OSError as error:
         raise RenderError(f"cannot read the stylesheet {CSS_FILE}: {error.strerror}") from None
-    images = document_images(documents, master, meta)
     raw = package(meta, documents, nav, cover_svg(meta, Path(options.templates)), images, toc, access,
                   css, options)
     return reproducible_zip(raw, options.source_date_epoch)

@@ -2,12 +2,11 @@
 
 Each page start found in the PDF's layout (:mod:`publish.render.pages`) becomes
 an empty ``<span epub:type="pagebreak" role="doc-pagebreak" id="pdf-page-N"
-aria-label="N"/>`` at the same place in the EPUB's XHTML, before the
-content documents are cut from it; the navigation document lists them in a
-``page-list`` nav (``role="doc-pagelist"``). A page that begins at the start
-of a block gets its marker just before the block where the content model
-allows it (in a section), else as the block's first child (in an ``li``, a
-``td``, a ``dd``).
+aria-label="N"/>`` at the same place in the EPUB's content document of that
+section; the navigation document lists them in a ``page-list`` nav
+(``role="doc-pagelist"``). A page that begins at the start of a block gets
+its marker just before the block where the content model allows it (in a
+section), else as the block's first child (in an ``li``, a ``td``, a ``dd``).
 """
 
 from __future__ import annotations
@@ -15,12 +14,25 @@ from __future__ import annotations
 from lxml import etree
 
 from publish.errors import RenderError
+from publish.options import Options
 from publish.render.epub.documents import EPUB_TYPE, Document, H, mark_language
-from publish.render.pages import BLOCKS, UNCOUNTED, PageStart, block_index, localname, skipped
+from publish.render.pages import BLOCKS, UNCOUNTED, PageStart, block_index, cached_starts, localname, remember, skipped
+from publish.tei.master import Master
 
 #: Parents a marker may stand in beside a block: flow content, not a list, a table, a
 #: definition list or a figure (whose figcaption must be its first or last child).
 FLOW_PARENTS = frozenset({"section", "div", "body", "blockquote", "aside"})
+
+
+def page_starts(master: Master, options: Options) -> tuple[PageStart, ...]:
+    """Where each page of the master's PDF begins: from this run's PDF layout, or laid out now."""
+    starts = cached_starts(master, options)
+    if starts is None:
+        from publish.render.pdf import layout  # WeasyPrint only when the PDF was not made here
+
+        root, document = layout(master, options)
+        starts = remember(master, options, root, document)
+    return starts
 
 
 def marker_id(number: int) -> str:
@@ -38,11 +50,17 @@ def marker(number: int) -> etree._Element:
 
 
 def mark_pages(root: etree._Element, starts: tuple[PageStart, ...]) -> list[int]:
-    """Insert a marker for every page start into the XHTML tree; the page numbers marked."""
+    """Insert a marker for every page start in the sections this tree has; the page numbers marked.
+
+    A content document holds one section, indexed as in the whole XHTML (blocks
+    are counted per section), so each document is marked on its own.
+    """
     blocks: dict[tuple[str, int], etree._Element] = {}
     for element, key in block_index(root).items():
         if localname(element.tag) in BLOCKS:
             blocks.setdefault(key, element)
+    present = {section for section, _position in blocks}
+    starts = tuple(start for start in starts if start.section in present)
     for start in starts:
         block = blocks.get((start.section, start.block))
         if block is None:
