@@ -188,6 +188,8 @@ def image_seeds(folder: Path) -> dict[str, Path]:
         seed = folder / f"{name.replace(' ', '_')}.md"
         seed.write_text(f"# A figure\n\nSome text before.\n\n![{alt}](dot.png)\n\nSome text after.\n",
                         "utf-8")
+        # Too short to identify its language: the sidecar says it, or the claim is withheld for "und".
+        seed.with_suffix(".toml").write_text('language = "en"\n', "utf-8")
         seeds[name] = seed
     return seeds
 
