@@ -169,6 +169,11 @@ def direction(text: str) -> str:
     return "ltr"
 
 
+def has_strong(text: str) -> bool:
+    """Whether ``text`` has a strong character (bidi class L, R or AL) to take a direction from."""
+    return any(unicodedata.bidirectional(ch) in ("L", "R", "AL") for ch in text)
+
+
 def script_direction(script: str | None) -> str:
     return "rtl" if script in RTL_SCRIPTS else "ltr"
 

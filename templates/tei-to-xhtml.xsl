@@ -4,7 +4,8 @@
   the PDF and EPUB renderers. Sections: title page, text, colophon; each has
   an epub:type (EPUB 3 Structural Semantics Vocabulary) the EPUB renderer
   uses to split the book into content documents.
-  Parameters: target = 'pdf' | 'epub'; css = the stylesheet href.
+  Parameters: target = 'pdf' | 'epub'; css = the stylesheet href; dir and lang,
+  the document's direction and language (computed from the text by the caller).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -17,8 +18,9 @@
   <xsl:param name="target" select="'pdf'"/>
   <xsl:param name="css" select="''"/>
   <xsl:param name="dir" select="'ltr'"/>
-
-  <xsl:variable name="lang" select="/tei:TEI/@xml:lang"/>
+  <!-- The document's language: xml:lang, or und-<Script> when that is und
+       (publish/render/xhtml.py), so stylesheets choose faces by script. -->
+  <xsl:param name="lang" select="/tei:TEI/@xml:lang"/>
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="title" select="normalize-space($header/tei:fileDesc/tei:titleStmt/tei:title)"/>
   <xsl:variable name="bibl" select="$header/tei:fileDesc/tei:sourceDesc/tei:bibl"/>
