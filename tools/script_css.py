@@ -84,12 +84,17 @@ def selectors(script: str) -> list[str]:
 
 
 def universal_faces() -> list[str]:
-    """The root's stack: Latin first, then one face per script, then CJK and the tails."""
-    faces = list(LATIN)
+    """The root's stack: Latin, CJK, one face per script, symbols, then the Han extensions.
+
+    Noto Serif CJK SC right after Latin, or CJK punctuation (。) is drawn by the
+    first script face that has it (Noto Sans Mongolian). The symbol faces before
+    HanaMin, which also has U+1D11E but not as Noto Music draws it.
+    """
+    faces = LATIN + ['"Noto Serif CJK SC"']
     for script, (_, own) in SCRIPTS.items():
         if script not in HAN:
             faces += [face for face in own if face not in faces]
-    return faces + ['"Noto Serif CJK SC"'] + HAN_TAIL + TAIL
+    return faces + TAIL + HAN_TAIL
 
 
 def stack(script: str) -> str:
