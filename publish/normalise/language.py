@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -37,6 +38,15 @@ _SKIPPED = frozenset({"orig"})
 #: loanwords are where a wrong answer scores high (py3langid on this corpus:
 #: no wrong answer ≥ 0.60, but a paragraph override is a stronger claim).
 SAME_SCRIPT_THRESHOLD = 0.95
+
+#: Blocks in the document's own script are identified until this many
+#: characters have been read. py3langid reads about 100 KB a second here, so a
+#: 500 KB document would pay seconds for paragraphs that almost never differ;
+#: a block in another script than the document's is always identified.
+SAME_SCRIPT_BUDGET = 100_000
+
+#: The whole text is identified from its first characters only, for the same reason.
+SAMPLE = 100_000
 
 
 def text_of(element: etree._Element) -> str:
@@ -59,11 +69,13 @@ def settle(text: etree._Element, given: str | None, path: Path) -> LanguageUsage
     in other languages are marked (:func:`mark_blocks`).
     """
     version = metadata.version(langid.TOOL)
-    blocks = identify_blocks(text)
-    if given:
-        return LanguageUsage(given, tool_version=version, paragraphs=mark_blocks(text, blocks, given))
     words = text_of(text)
-    found = langid.identify(words)
+    document_script = langid.main_script(words)
+    blocks = identify_blocks(text, document_script)
+    if given:
+        return LanguageUsage(given, tool_version=version,
+                             paragraphs=mark_blocks(blocks, given, document_script))
+    found = langid.identify(words[:SAMPLE])
     if not found.sure:
         found = _by_blocks(blocks) or found
     if not found.sure and sum(langid.scripts(words).values()) >= langid.MIN_LETTERS:
@@ -71,30 +83,51 @@ def settle(text: etree._Element, given: str | None, path: Path) -> LanguageUsage
                        "of its script with confidence %.2f or more); written as und: give "
                        "'language' in a sidecar", path, langid.TOOL, langid.THRESHOLD)
     return LanguageUsage(found.language, found.tool, version, found.confidence,
-                         mark_blocks(text, blocks, found.language))
+                         mark_blocks(blocks, found.language, document_script))
 
 
-Block = tuple[etree._Element, str, langid.Identification]
+class Block(NamedTuple):
+    """A leaf block, its letters per script and what py3langid says of it (``None``: not asked)."""
+
+    element: etree._Element
+    scripts: dict[str, int]
+    found: langid.Identification | None
+
+    @property
+    def letters(self) -> int:
+        return sum(self.scripts.values())
+
+    @property
+    def sure(self) -> bool:
+        return self.found is not None and self.found.sure
 
 
-def identify_blocks(text: etree._Element) -> list[Block]:
-    """Each leaf block not inside an ``xml:lang`` of the source, with its text and language."""
-    found = []
-    for block in text.iter():
-        if _is_leaf_block(block) and not _has_own_language(block, text):
-            words = text_of(block)
-            found.append((block, words, langid.identify(words)))
+def identify_blocks(text: etree._Element, document_script: str | None) -> list[Block]:
+    """Each leaf block not inside an ``xml:lang`` of the source, with its scripts and language.
+
+    Blocks in the document's script are identified within :data:`SAME_SCRIPT_BUDGET`.
+    """
+    found, budget = [], SAME_SCRIPT_BUDGET
+    for element in text.iter():
+        if not _is_leaf_block(element) or _has_own_language(element, text):
+            continue
+        words = text_of(element)
+        counts = langid.scripts(words)
+        same = langid.main_script_of(counts) == document_script
+        if same and budget <= 0:
+            found.append(Block(element, counts, None))
+            continue
+        budget -= len(words) if same else 0
+        found.append(Block(element, counts, langid.identify(words)))
     return found
 
 
 def _by_blocks(blocks: list[Block]) -> langid.Identification | None:
     letters: dict[str, int] = {}
-    total = 0
-    for _block, words, found in blocks:
-        count = sum(langid.scripts(words).values())
-        total += count
-        if found.sure:
-            letters[found.language] = letters.get(found.language, 0) + count
+    for block in blocks:
+        if block.sure:
+            letters[block.found.language] = letters.get(block.found.language, 0) + block.letters
+    total = sum(block.letters for block in blocks)
     if not letters:
         return None
     language, count = max(letters.items(), key=lambda item: item[1])
@@ -103,23 +136,24 @@ def _by_blocks(blocks: list[Block]) -> langid.Identification | None:
         if share >= langid.THRESHOLD else None
 
 
-def mark_blocks(text: etree._Element, blocks: list[Block], document: str) -> tuple[tuple[str, int], ...]:
+def mark_blocks(blocks: list[Block], document: str,
+                document_script: str | None) -> tuple[tuple[str, int], ...]:
     """Set ``xml:lang`` on the blocks clearly in another language than ``document``.
 
     A block is marked when it is identified surely and either its main script
     differs from the document's or the answer is at least
     :data:`SAME_SCRIPT_THRESHOLD`. Returns ``(language, blocks)``, most first.
     """
-    document_script = langid.main_script(text_of(text))
     primary = document.split("-")[0].lower()
     counts: dict[str, int] = {}
-    for block, words, found in blocks:
-        if not found.sure or found.language == primary:
+    for block in blocks:
+        if not block.sure or block.found.language == primary:
             continue
-        if langid.main_script(words) == document_script and found.confidence < SAME_SCRIPT_THRESHOLD:
+        same_script = langid.main_script_of(block.scripts) == document_script
+        if same_script and block.found.confidence < SAME_SCRIPT_THRESHOLD:
             continue
-        block.set(xml("lang"), found.language)
-        counts[found.language] = counts.get(found.language, 0) + 1
+        block.element.set(xml("lang"), block.found.language)
+        counts[block.found.language] = counts.get(block.found.language, 0) + 1
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 

@@ -77,7 +77,8 @@ def test_a_mixed_report_keeps_the_quoted_paragraphs_language(options, tei_all):
 
 @pytest.mark.warns
 def test_unsure_is_und_and_a_warning_naming_the_file(options, caplog):
-    root = normalise((SCRIPTS / "iu-Cans.txt").read_text(encoding="utf-8"), options, name="inuktitut.txt").getroot()
+    text = (SCRIPTS / "iu-Cans.txt").read_text(encoding="utf-8")
+    root = normalise(text, options, name="inuktitut.txt").getroot()
     assert root.get(xml("lang")) == "und"
     assert "inuktitut.txt: the language could not be identified" in caplog.text
     assert "recorded as und" in xpath(root, "//tei:interpretation/tei:p")[0].text
