@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -36,19 +37,37 @@ class Collection:
     entries: tuple[Entry, ...]
 
 
-def read_header(path: Path) -> etree._Element:
-    """A master's ``teiHeader``, parsed without reading the text after it (safe parser settings)."""
-    events = etree.iterparse(str(path), events=("end",), tag=tag("teiHeader"),
+def read_header(path: Path | BinaryIO) -> etree._Element:
+    """A master's ``teiHeader``, parsed without reading the text after it (safe parser settings).
+
+    ``path`` may also be a binary file object (the OAI provider parses bytes it
+    read once, so what it hashed is what it parsed).
+    """
+    source = path if hasattr(path, "read") else str(path)
+    events = etree.iterparse(source, events=("end",), tag=tag("teiHeader"),
                              resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     for _event, header in events:
         return header
     raise ValueError(f"{path}: no teiHeader")
 
 
+def collection_name(header: etree._Element) -> str | None:
+    """The collection a master belongs to: its ``seriesStmt/title`` (TEI P5 §2.2.5), or None."""
+    found = header.find(f"{tag('fileDesc')}/{tag('seriesStmt')}/{tag('title')}")
+    if found is None:
+        return None
+    return " ".join("".join(found.itertext()).split()) or None
+
+
 def read_collection(layout: Layout, documents: dict) -> Collection:
-    """The collection of every document the manifest lists whose master is present."""
+    """The collection of every live document the manifest lists whose master is present.
+
+    Tombstones (``"deleted": true``, a withdrawn document) are left out.
+    """
     entries = []
     for identifier, record in sorted(documents.items()):
+        if record.get("deleted"):
+            continue
         outputs = {kind: layout.output(kind, identifier) for kind in record.get("outputs") or {}}
         master = outputs.get("tei")
         if master is None or not master.is_file():

@@ -1,12 +1,16 @@
 """Atomic writes: a temporary file in the same folder, then ``os.replace``.
 
-A failed write never leaves a partial file under the final name.
+A failed write never leaves a partial file under the final name. A target
+that exists and is not a regular file (``-o /dev/null``, a FIFO, a terminal)
+is written into directly instead: renaming over it would replace the device
+node itself with a file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -29,7 +33,20 @@ def atomic_path(final: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+def is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is not a regular file (a device, FIFO or socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def atomic_write(final: Path, data: bytes) -> None:
-    """Write ``data`` to ``final`` atomically."""
+    """Write ``data`` to ``final`` atomically (directly, if ``final`` is a device or FIFO)."""
+    if is_special(final):
+        with open(final, "wb") as handle:
+            handle.write(data)
+        return
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)

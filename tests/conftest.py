@@ -15,6 +15,7 @@ import pytest
 
 from publish.log import LOGGER, WarningCounter
 from publish.options import Options
+from publish.tei.master import Master
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -82,3 +83,23 @@ def assert_golden(actual: bytes, golden: Path, update: bool) -> None:
         return
     assert golden.is_file(), f"no golden file {golden}; run pytest --update-golden and review it"
     assert actual == golden.read_bytes(), f"output differs from {golden}; if intended, --update-golden"
+
+
+def write_master(master: Master, tei: Path) -> Path:
+    """Write a master as a build lays it out: ``<id>.xml`` with its images in ``<id>_assets/`` beside it."""
+    tei.parent.mkdir(parents=True, exist_ok=True)
+    tei.write_bytes(master.data)
+    for url, data in master.assets.items():
+        (tei.parent / url).parent.mkdir(parents=True, exist_ok=True)
+        (tei.parent / url).write_bytes(data)
+    return tei
+
+
+def render_file(tei: Path, kind: str, out: Path, options: Options) -> Path:
+    """Render the master at ``tei`` to ``out`` as the pipeline does: read it, render, write the bytes."""
+    from publish import pipeline
+
+    data = pipeline.render(pipeline.load_master(tei), kind, options)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out

@@ -24,14 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from publish.normalise import normalise_with_assets, read_source, write_assets
-from publish.render.epub import render_epub
+from publish import pipeline
 from publish.render.epubcheck import check_epub
-from publish.render.pdf import render_pdf
 from publish.render.pdfcheck import check_pdf
-from publish.tei import serialise
 from publish.tei.validate import first_error
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, render_file, write_master
 
 #: Suffixes of the formats issue 5 added (the plain-text corpus files are tested elsewhere).
 SUFFIXES = {".md", ".markdown", ".html", ".htm", ".html5", ".docx", ".xml", ".tei"}
@@ -77,20 +74,14 @@ def test_corpus_file_builds_three_valid_editions(path, tmp_path, options, tei_al
         seed = tmp_path / "seed" / (path.stem + ".md")
         seed.parent.mkdir()
         seed.write_bytes(path.read_bytes())
-    source = read_source(seed)
-    tree, assets = normalise_with_assets(source, options)
-    problem = first_error(tei_all, tree)
+    master = pipeline.normalise(seed, options)
+    problem = first_error(tei_all, master.tree)
     assert problem is None, f"{case_id(path)}: TEI not valid against tei_all: {problem}"
 
-    tei_path = tmp_path / "tei" / f"{source.identifier}.xml"
-    tei_path.parent.mkdir()
-    tei_path.write_bytes(serialise(tree))
-    write_assets(tei_path, source.identifier, assets)
+    tei_path = write_master(master, tmp_path / "tei" / f"{master.identifier}.xml")
 
-    pdf = tmp_path / "edition.pdf"
-    render_pdf(tei_path, pdf, options)
+    pdf = render_file(tei_path, "pdf", tmp_path / "edition.pdf", options)
     assert check_pdf(pdf, options) == []
 
-    epub = tmp_path / "edition.epub"
-    render_epub(tei_path, epub, options)
+    epub = render_file(tei_path, "epub", tmp_path / "edition.epub", options)
     assert check_epub(epub, options) == []

@@ -9,9 +9,14 @@
         "templates_sha256": "…" | null (null when only the master was built),
         "source_date_epoch": 1674950400, "encoding": null,
         "outputs": {"tei": "<sha256 of dist/tei/<id>.xml>", "pdf": "…", "epub": "…"},
-        "assets": {"img-….png": "<sha256 of dist/tei/<id>_assets/img-….png>"}}},
+        "assets": {"img-….png": "<sha256 of dist/tei/<id>_assets/img-….png>"},
+        "changed": 1674950400 (when the sources last changed; publish.build.plan)},
+      "<withdrawn id>": {"deleted": true, "changed": …, "seed": "…", "input_sha256": "…",
+        "sidecar_sha256": "…" | null, "collection": "…" | null}},
      "collections": {"<kind>": {"inputs_sha256": "…", "files": {"<path>": "<sha256>"}}}}
 
+A withdrawn document (its seed removed; :func:`publish.build.store.tombstone`)
+stays as a tombstone for ever, so the OAI-PMH provider can say it was deleted.
 ``collections`` is there once a collection output (:data:`publish.formats.COLLECTIONS`)
 has been built. Concurrent builds (``make -j``, two shells) may share
 ``dist/``: the manifest is re-read, merged and rewritten under an exclusive

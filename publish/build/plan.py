@@ -11,6 +11,14 @@ lxml, rich or Dask.
 
 ``resources`` are the images beside the seed that it names (what the HTML
 and Markdown normalisers may include).
+
+``changed`` is when a record's content last changed, in seconds since 1970
+from ``SOURCE_DATE_EPOCH``: the OAI-PMH datestamp (OAI-PMH 2.0 §2.7.1) and
+what ``from``/``until`` select on. It moves when the seed's name or bytes,
+its sidecar, its images or its forced encoding change, or when a withdrawn
+document comes back; a re-render of the same sources (a new build date,
+template or publish version) keeps it, so an incremental harvest returns the
+documents that were corrected, not every re-dated edition.
 """
 
 from __future__ import annotations
@@ -24,10 +32,13 @@ from publish.build.job import Job
 from publish.errors import InputError, UsageError
 from publish.formats import format_for, kinds
 from publish.layout import Layout, file_sha256, images_under, sidecar_path
+from publish.log import LOGGER
 
 #: The record fields every output depends on; templates matter only to rendered outputs.
 SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "publish_version",
                  "source_date_epoch", "encoding")
+#: The record fields that say what the document is; a change to any moves ``changed``.
+CONTENT_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "encoding")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,7 +145,23 @@ def merged_entry(old: object, current: dict, written: dict[str, str],
     entry = {field: current[field] for field in SOURCE_FIELDS}
     entry["templates_sha256"] = current["templates_sha256"] if rendered else None
     entry["outputs"] = {kind: outputs[kind] for kind in kinds() if kind in outputs}
+    entry["changed"] = changed_at(old, current)
     return entry, stale
+
+
+def changed_at(old: object, current: dict) -> int:
+    """When the record's content last changed: kept from ``old`` if its content is the same.
+
+    A record written before ``changed`` existed counts as changed at its own
+    build date; a tombstone (``deleted``) never passes its time on, so a
+    document that comes back gets a new datestamp.
+    """
+    if isinstance(old, dict) and not old.get("deleted") \
+            and all(old.get(f) == current[f] for f in CONTENT_FIELDS):
+        kept = old.get("changed", old.get("source_date_epoch"))
+        if isinstance(kept, int):
+            return kept
+    return current["source_date_epoch"]
 
 
 def still_needed(entry: object, current: dict, outputs: tuple[str, ...], layout: Layout,
@@ -182,6 +209,10 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
                                     f"{seed}: cannot read: {error.strerror}", InputError.exit_code))
             continue
         entry = entries.get(identifier)
+        if isinstance(entry, dict) and entry.get("deleted"):
+            LOGGER.warning("%s: %s was withdrawn (its seed was removed); it is built again as a "
+                           "new version of that document, with a new datestamp", seed, identifier)
+            entry = None
         if not request.force and is_fresh(entry, current, outputs, layout, identifier,
                                           request.date_pinned):
             outcomes.append(Outcome(identifier, "skipped", seed.name))

@@ -11,6 +11,11 @@ and records them in the manifest (:mod:`publish.build.manifest`). Then each
 collection output (:data:`publish.formats.COLLECTIONS`) is made from the
 manifest and the masters' headers (:mod:`publish.build.collections`).
 
+A full build (no seeds named) also turns the record of every document whose
+seed is gone from the seeds folder into a tombstone
+(:func:`publish.build.store.tombstone`); a build of named seeds says nothing
+about the others, so it makes none.
+
 A document that fails does not stop the others; its outputs are removed and
 its record dropped, so the next build retries it. The summary counts built,
 skipped and failed documents and names each failure with its one-line reason.
@@ -30,7 +35,7 @@ from publish.build.collections import build_collections
 from publish.build.manifest import load_manifest, update_manifest
 from publish.build.plan import BuildRequest, plan, worker_count
 from publish.build.progress import make_progress, summary
-from publish.build.store import remove_assets, remove_outputs, store
+from publish.build.store import remove_assets, remove_outputs, store, tombstone
 from publish.errors import UsageError
 from publish.formats import collection_kinds, kinds
 from publish.layout import Layout, tree_digest
@@ -62,6 +67,8 @@ def build(request: BuildRequest, options: Options) -> int:
             remove_outputs(layout, outcome.identifier, kinds())
             remove_assets(layout, outcome.identifier)
             changes[outcome.identifier] = None
+    if not request.seeds:
+        withdraw(layout, entries, {seed.stem for seed in seeds}, options.source_date_epoch, changes)
 
     def finished(rendered) -> None:
         outcome = store(rendered, records[rendered.identifier], entries, layout, changes)
@@ -85,6 +92,15 @@ def build(request: BuildRequest, options: Options) -> int:
     code = max((o.exit_code for o in outcomes), default=0)
     summary(outcomes, request, jobs, time.perf_counter() - started, code)
     return code
+
+
+def withdraw(layout: Layout, entries: dict, present: set[str], when: int, changes: dict) -> None:
+    """Make a tombstone of every live record whose seed is not in ``present``."""
+    for identifier, entry in sorted(entries.items()):
+        if identifier not in present and isinstance(entry, dict) and not entry.get("deleted"):
+            changes[identifier] = entries[identifier] = tombstone(layout, identifier, entry, when)
+            LOGGER.info("%s: withdrawn: its seed %s is gone; kept as a deleted record",
+                        identifier, entry.get("seed"))
 
 
 def find_seeds(layout: Layout, known: frozenset[str] = frozenset()) -> list[Path]:

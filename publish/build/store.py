@@ -4,6 +4,12 @@ Every file is written atomically (:func:`publish.fileio.atomic_write`): a
 temporary file beside it, then ``os.replace``. A master's images are written
 before the master, so a master on disk never names an image that is not
 there yet.
+
+A document whose seed was removed becomes a **tombstone** (:func:`tombstone`):
+its record says ``"deleted": true`` and when, so the OAI-PMH provider serves it
+as deleted for ever (OAI-PMH 2.0 §2.5.1, ``deletedRecord=persistent``); its
+editions leave ``dist/`` (the site and the feeds no longer show it), and its
+bag in ``dist/deposit/`` is kept, as is anything an archive holds.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from publish.build.plan import Outcome, merged_entry
 from publish.build.job import ASSET_PREFIX, Rendered
+from publish.build.plan import Outcome, merged_entry
 from publish.errors import WriteError
 from publish.fileio import atomic_write
 from publish.formats import kinds
 from publish.layout import Layout
+from publish.log import LOGGER
 
 
 def write_beside(path: Path, data: bytes, assets: dict[str, bytes]) -> dict[str, str]:
@@ -115,3 +122,26 @@ def remove_assets(layout: Layout, identifier: str, keep: dict | None = None) -> 
             path.rmdir()
     if not any(folder.iterdir()):
         folder.rmdir()
+
+
+def tombstone(layout: Layout, identifier: str, old: dict, when: int) -> dict:
+    """The record of a withdrawn document, after removing its editions and assets.
+
+    It keeps what the document was (seed name and digests) and its collection,
+    read from the master before the master goes, so the deleted header still
+    names its set (OAI-PMH 2.0 §2.5.1).
+    """
+    collection = None
+    master = layout.master(identifier)
+    if "tei" in (old.get("outputs") or {}) and master.is_file():
+        from publish.collection import collection_name, read_header  # lxml: only for a removal
+
+        try:
+            collection = collection_name(read_header(master))
+        except (OSError, ValueError) as error:
+            LOGGER.warning("%s: cannot read its collection for the tombstone (%s)", master, error)
+    remove_outputs(layout, identifier, kinds())
+    remove_assets(layout, identifier)
+    return {"deleted": True, "changed": when, "seed": old.get("seed"),
+            "input_sha256": old.get("input_sha256"), "sidecar_sha256": old.get("sidecar_sha256"),
+            "collection": collection}

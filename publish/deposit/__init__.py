@@ -10,7 +10,9 @@ tar (:mod:`publish.deposit.archive`). ``publish verify`` checks either form
 
 A document whose TEI is stale, or whose PDF or EPUB is missing or fails
 validation, is refused with :class:`publish.errors.DepositError` (exit 74);
-no bag is written for it.
+no bag is written for it. A withdrawn document (a tombstone in the manifest)
+is never deposited again: it is left out of the default list and refused when
+named; its earlier bag stays as it was.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from publish.build.manifest import load_manifest
 from publish.build.run import find_seeds
 from publish.deposit.bag import Deposited, deposit_document
-from publish.errors import PublishError
+from publish.errors import DepositError, PublishError
 from publish.layout import Layout
 from publish.options import Options
 
@@ -37,9 +40,18 @@ class Outcome:
 def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bool,
                 options: Options) -> list[Outcome]:
     """Deposit each document (default: every seed); a refusal does not stop the others."""
-    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir))]
+    layout = Layout(seeds=seeds_dir, dist=dist)
+    withdrawn = {identifier for identifier, record in load_manifest(layout)["documents"].items()
+                 if isinstance(record, dict) and record.get("deleted")}
+    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout)
+                                        if seed.stem not in withdrawn]
     outcomes = []
     for identifier in identifiers:
+        if identifier in withdrawn:
+            outcomes.append(Outcome(identifier, error=DepositError(
+                f"deposit refused: {identifier} was withdrawn (its seed was removed); "
+                "run publish build after restoring the seed")))
+            continue
         try:
             outcomes.append(Outcome(identifier, deposit_document(identifier, seeds_dir, dist,
                                                                  archive, options)))

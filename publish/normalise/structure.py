@@ -23,6 +23,7 @@ import urllib.parse
 
 from lxml import etree
 
+from publish.images import image_type
 from publish.layout import asset_folder_name
 from publish.log import LOGGER
 from publish.tei import T, localname, xml, xpath
@@ -37,14 +38,10 @@ LIMITED = {"label", "figDesc", "code"}
 TRIMMED = {"p", "head", "item", "cell", "note", "label", "quote", "figDesc"}
 #: URL schemes a ``ref`` may keep: the reader's own choice to follow them.
 LINK_SCHEMES = {"http", "https", "mailto", "ftp", "tel", "urn", "doi"}
-#: Image formats the renderers take (EPUB 3.3 §3.2 core media types, less SVG,
-#: which can carry scripts and external references), by their magic bytes.
-IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-)
+#: Image formats stored as assets, as :func:`publish.images.image_type` names them:
+#: PNG, JPEG and GIF only (not SVG, which can carry scripts and external references,
+#: nor WebP).
+STORED_IMAGES = {"image/png", "image/jpeg", "image/gif"}
 ID_PREFIX = {"note": "note", "figure": "fig"}
 NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 
@@ -304,14 +301,6 @@ def safe_link(url: str | None) -> tuple[str | None, str]:
     return None, f"a {scheme}: URL"
 
 
-def image_type(data: bytes) -> tuple[str, str] | None:
-    """``(media type, extension)`` of a PNG, JPEG or GIF image, else ``None``."""
-    for magic, media_type, extension in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return media_type, extension
-    return None
-
-
 def data_url_bytes(url: str) -> bytes | None:
     """The bytes of a ``data:`` URL (RFC 2397), or ``None`` if it is not one."""
     if not url.startswith("data:") or "," not in url:
@@ -340,7 +329,7 @@ class Assets:
     def add(self, data: bytes) -> tuple[str, str] | None:
         """Store an image; its ``(url, media type)``, or ``None`` if not an image we take."""
         found = image_type(data)
-        if found is None:
+        if found is None or found[0] not in STORED_IMAGES:
             return None
         media_type, extension = found
         name = f"img-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"

@@ -1,12 +1,6 @@
-"""Renderers: TEI → XHTML once (:mod:`publish.render.xhtml`), then PDF or EPUB.
+"""Renderers: TEI → XHTML once (:mod:`publish.render.xhtml`), then each edition.
 
-A renderer reads only the TEI master and ``templates/``; it never sees the
-source format. ``RENDERERS`` is the registry: output kind → the function that
-renders a TEI file to that kind, as ``"module:function"``.
+A renderer reads only the TEI master (:class:`publish.tei.master.Master`) and
+``templates/``; it never sees the source format. The editions and their
+renderers are rows of :data:`publish.formats.FORMATS`.
 """
-
-RENDERERS = (
-    # kind   suffix   function
-    ("pdf",  ".pdf",  "publish.render.pdf:render_pdf"),
-    ("epub", ".epub", "publish.render.epub:render_epub"),
-)

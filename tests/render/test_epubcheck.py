@@ -14,11 +14,10 @@ import pytest
 from publish.cli import main
 from publish.normalise import normalise_file
 from publish.options import Options
-from publish.render.epub import render_epub
 from publish.render.epubcheck import check_epub
 from publish.tei import serialise
 
-from tests.conftest import EPOCH, SAMPLE
+from tests.conftest import EPOCH, SAMPLE, render_file
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +28,7 @@ def sample_epub(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("epubcheck")
     tei = folder / "sample.xml"
     tei.write_bytes(serialise(normalise_file(SAMPLE, Options(source_date_epoch=EPOCH))))
-    out = folder / "sample.epub"
-    render_epub(tei, out, Options(source_date_epoch=EPOCH))
-    return out
+    return render_file(tei, "epub", folder / "sample.epub", Options(source_date_epoch=EPOCH))
 
 
 def test_validate_says_a_good_epub_is_valid(sample_epub, capsys):

@@ -1,8 +1,9 @@
 """Tests for publish.render.fetcher: WeasyPrint may read only data: URLs and allowed folders.
 
 The fetcher is called directly for each kind of URL (RFC 2397 ``data:``,
-RFC 8089 ``file:``, ``http(s):``), and once through a real render whose
-stylesheet asks for forbidden resources, to show WeasyPrint really uses it.
+RFC 8089 ``file:``, ``http(s):``, the document's own images under the virtual
+folder), and once through a real render whose stylesheet asks for forbidden
+resources, to show WeasyPrint really uses it.
 """
 
 from __future__ import annotations
@@ -17,46 +18,52 @@ import pytest
 
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES
-from publish.render.fetcher import RefusedURL, SafeFetcher, asset_folder
-from publish.render.pdf import render_pdf
+from publish.render.fetcher import RefusedURL, SafeFetcher
 from publish.tei import serialise
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, render_file
+
+#: Where the fetcher serves the document's images from memory, as the PDF renderer sets it.
+VIRTUAL = Path("/publish-document")
+FIGURE = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
 
 
 @pytest.fixture
-def folders(tmp_path) -> tuple[Path, Path, Path]:
-    """A templates folder, a TEI master's path and its asset folder, all under tmp_path."""
+def folders(tmp_path) -> tuple[Path, Path]:
+    """A templates folder and a TEI master's path, under tmp_path."""
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "print.css").write_text("p { color: black }\n", encoding="utf-8")
-    tei = tmp_path / "dist" / "tei" / "doc.xml"
-    assets = asset_folder(tei)
-    assets.mkdir(parents=True)
-    (assets / "figure.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
-    return templates, tei, assets
+    return templates, tmp_path / "dist" / "tei" / "doc.xml"
 
 
 def fetcher_for(templates: Path, tei: Path) -> SafeFetcher:
-    return SafeFetcher((templates, asset_folder(tei)), document=str(tei))
+    """The fetcher of a document whose one image, ``doc_assets/figure.svg``, is in memory."""
+    return SafeFetcher((templates,), document=str(tei),
+                       virtual=(VIRTUAL, {"doc_assets/figure.svg": FIGURE}))
 
 
 def refusals(counter) -> list[str]:
     return [r.getMessage() for r in counter.records if r.levelno == logging.WARNING]
 
 
-def test_asset_folder_sits_beside_the_tei_master():
-    assert asset_folder(Path("dist/tei/000_x.xml")) == Path("dist/tei/000_x_assets")
-
-
 def test_serves_templates_assets_and_data_urls(folders):
-    templates, tei, assets = folders
+    templates, tei = folders
     fetcher = fetcher_for(templates, tei)
     css = fetcher.fetch((templates / "print.css").as_uri())
     assert css.read() == b"p { color: black }\n" and css.content_type == "text/css"
-    assert fetcher.fetch((assets / "figure.svg").as_uri()).read().startswith(b"<svg")
+    figure = fetcher.fetch((VIRTUAL / "doc_assets" / "figure.svg").as_uri())
+    assert figure.read() == FIGURE and figure.content_type == "image/svg+xml"
+    assert fetcher.fetch((VIRTUAL / "doc_assets" / "." / "figure.svg").as_uri()).read() == FIGURE
     assert fetcher.fetch("file://localhost" + str(templates / "print.css")).read().startswith(b"p {")
     assert fetcher.fetch("data:text/plain;base64,aGVsbG8=").read() == b"hello"
+
+
+def test_the_document_images_are_served_from_memory_only(folders):
+    """Nothing under the virtual folder is read from disk, even where such a file exists."""
+    templates, tei = folders
+    fetcher = SafeFetcher((templates,), document=str(tei), virtual=(templates, {"print.css": b"p {}"}))
+    assert fetcher.fetch((templates / "print.css").as_uri()).read() == b"p {}"
 
 
 @pytest.mark.warns
@@ -70,7 +77,7 @@ def test_serves_templates_assets_and_data_urls(folders):
     "file://otherhost/etc/passwd",
 ])
 def test_refuses_and_logs_anything_else(folders, url, no_unexpected_warnings):
-    templates, tei, _assets = folders
+    templates, tei = folders
     with pytest.raises(RefusedURL):
         fetcher_for(templates, tei).fetch(url)
     logged = refusals(no_unexpected_warnings)
@@ -79,16 +86,20 @@ def test_refuses_and_logs_anything_else(folders, url, no_unexpected_warnings):
 
 @pytest.mark.warns
 def test_refuses_relative_escapes_and_symbolic_links_out(folders, tmp_path, no_unexpected_warnings):
-    templates, tei, assets = folders
+    templates, tei = folders
     secret = tmp_path / "secret.txt"
     secret.write_text("secret", encoding="utf-8")
-    (assets / "link.txt").symlink_to(secret)
+    (templates / "link.txt").symlink_to(secret)
     fetcher = fetcher_for(templates, tei)
-    for url in ((assets / "link.txt").as_uri(), templates.as_uri() + "/../secret.txt",
-                (templates.parent / "templates-evil" / "x.css").as_uri()):
+    urls = ((templates / "link.txt").as_uri(), templates.as_uri() + "/../secret.txt",
+            (templates.parent / "templates-evil" / "x.css").as_uri(),
+            # Under the virtual folder only the document's own images are served.
+            VIRTUAL.as_uri() + "/doc_assets/../../" + str(secret).lstrip("/"),
+            (VIRTUAL / "doc_assets" / "other.png").as_uri())
+    for url in urls:
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
-    assert len(refusals(no_unexpected_warnings)) == 3
+    assert len(refusals(no_unexpected_warnings)) == len(urls)
 
 
 @pytest.mark.warns
@@ -110,7 +121,7 @@ def test_a_render_never_reaches_loopback_or_local_files(tmp_path, options, no_un
     tei.write_bytes(serialise(normalise_file(SAMPLE, options)))
     out = tmp_path / "out.pdf"
     try:
-        render_pdf(tei, out, dataclasses.replace(options, templates=templates))
+        render_file(tei, "pdf", out, dataclasses.replace(options, templates=templates))
         server.setblocking(False)
         with pytest.raises(BlockingIOError):
             server.accept()  # nothing is waiting: nobody connected
@@ -150,10 +161,9 @@ def test_images_in_the_document_asset_folder_are_embedded(tmp_path, options):
     from PIL import Image
 
     tei = tei_with_figures(tmp_path, options, [f"{SAMPLE.stem}_assets/square.png"])
-    asset_folder(tei).mkdir()
-    Image.new("RGB", (40, 40), (200, 30, 30)).save(asset_folder(tei) / "square.png")
-    out = tmp_path / "dist" / "pdf" / f"{SAMPLE.stem}.pdf"
-    render_pdf(tei, out, options)
+    (tei.parent / f"{SAMPLE.stem}_assets").mkdir()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(tei.parent / f"{SAMPLE.stem}_assets" / "square.png")
+    out = render_file(tei, "pdf", tmp_path / "dist" / "pdf" / f"{SAMPLE.stem}.pdf", options)
     assert image_count(out) == 1
 
 
@@ -163,8 +173,7 @@ def test_images_outside_the_asset_folder_are_refused(tmp_path, options, no_unexp
 
     Image.new("RGB", (40, 40)).save(tmp_path / "outside.png")
     tei = tei_with_figures(tmp_path, options, ["../../outside.png", "http://127.0.0.1/x.png"])
-    out = tmp_path / "out.pdf"
-    render_pdf(tei, out, options)
+    out = render_file(tei, "pdf", tmp_path / "out.pdf", options)
     assert image_count(out) == 0
     logged = refusals(no_unexpected_warnings)
     assert len(logged) == 2 and "outside.png" in logged[0] and "127.0.0.1" in logged[1]

@@ -16,11 +16,11 @@ import pytest
 from publish.check import validate_file
 from publish.normalise import normalise_file
 from publish.options import Options
-from publish.render.pdf import render_pdf
-from publish.render.pdfcheck import check_pdf, sibling_tei
+from publish.layout import master_of
+from publish.render.pdfcheck import check_pdf
 from publish.tei import serialise
 
-from tests.conftest import EPOCH, SAMPLE
+from tests.conftest import EPOCH, SAMPLE, render_file
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,7 @@ def edition(tmp_path_factory) -> Path:
     tei = dist / "tei" / f"{SAMPLE.stem}.xml"
     tei.parent.mkdir()
     tei.write_bytes(serialise(normalise_file(SAMPLE, options)))
-    pdf = dist / "pdf" / f"{SAMPLE.stem}.pdf"
-    render_pdf(tei, pdf, options)
-    return pdf
+    return render_file(tei, "pdf", dist / "pdf" / f"{SAMPLE.stem}.pdf", options)
 
 
 def broken(edition: Path, tmp_path: Path, change) -> Path:
@@ -46,7 +44,7 @@ def broken(edition: Path, tmp_path: Path, change) -> Path:
 
 
 def test_our_edition_passes_every_check(edition, options):
-    assert sibling_tei(edition).is_file()
+    assert master_of(edition).is_file()
     assert check_pdf(edition, options) == []
     assert validate_file(edition, options) == []
 

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publish.normalise import normalise_with_assets, read_source, write_assets
+from publish import pipeline
 from publish.render.xhtml import XHTML_NS, to_xhtml
-from publish.tei import serialise
-from tests.conftest import ROOT
+from tests.conftest import ROOT, render_file, write_master
 
 SEEDS = ROOT / "seeds"
 H = {"h": XHTML_NS, "epub": "http://www.idpf.org/2007/ops"}
@@ -27,12 +26,8 @@ H = {"h": XHTML_NS, "epub": "http://www.idpf.org/2007/ops"}
 
 def edition_tei(seed: Path, folder: Path, options) -> Path:
     """Normalise a seed into ``folder`` as a build does: TEI and its assets side by side."""
-    source = read_source(seed)
-    tree, assets = normalise_with_assets(source, options)
-    tei_path = folder / f"{source.identifier}.xml"
-    tei_path.write_bytes(serialise(tree))
-    write_assets(tei_path, source.identifier, assets)
-    return tei_path
+    master = pipeline.normalise(seed, options)
+    return write_master(master, folder / f"{master.identifier}.xml")
 
 
 def xhtml(seed: Path, target: str, tmp_path, options) -> etree._Element:
@@ -80,11 +75,8 @@ def test_pdf_notes_stay_in_the_text_to_float(tmp_path, options):
 
 @pytest.mark.slow
 def test_pdf_page_shows_footnote_table_list_and_chart(tmp_path, options):
-    from publish.render.pdf import render_pdf
-
     tei_path = edition_tei(SEEDS / "003_library_annual_report.docx", tmp_path, options)
-    pdf = tmp_path / "report.pdf"
-    render_pdf(tei_path, pdf, options)
+    pdf = render_file(tei_path, "pdf", tmp_path / "report.pdf", options)
     page = text_page_with(pdf, "Counted from the loans system")
     words = words_on_page(pdf, page)
     height = page_height(pdf, page)

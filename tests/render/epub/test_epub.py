@@ -23,11 +23,11 @@ from publish.errors import InvalidTEIError, PublishError
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES, Options
 from publish.render.epub import (H, XML_LANG, BookMetadata, Document, accessibility, cover_svg,
-                                 new_document, render_epub, text_width, wrap)
+                                 new_document, text_width, wrap)
 from publish.render.epubcheck import run_epubcheck
 from publish.tei import first_text, parse_file, serialise, xpath
 
-from tests.conftest import EPOCH, SAMPLE
+from tests.conftest import EPOCH, SAMPLE, render_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OPF = "http://www.idpf.org/2007/opf"
@@ -44,6 +44,11 @@ BOOKS = {
     "bare": (FIXTURES / "epub_bare.txt", "und", "ltr"),
 }
 CONTENT_DOCUMENTS = ("cover.xhtml", "titlepage.xhtml", "text.xhtml", "colophon.xhtml")
+
+
+def render_epub(tei: Path, out: Path, options: Options) -> Path:
+    """The EPUB of the master at ``tei``, written to ``out``."""
+    return render_file(tei, "epub", out, options)
 
 
 def build_tei(seed: Path, folder: Path) -> Path:

@@ -24,15 +24,16 @@ import pikepdf
 import pytest
 from lxml import etree
 
+from publish import pipeline
 from publish.errors import RenderError
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES, Options
-from publish.render.pdf import Edition, pdf_bytes, render_pdf, resolve_auto_direction, shorten
+from publish.render.pdf import Edition, render, resolve_auto_direction, shorten
 from publish.render.pdfcheck import check_pdf
 from publish.render.xhtml import direction
 from publish.tei import TEI_NS, parse_file, serialise, xpath
 
-from tests.conftest import EPOCH, SAMPLE
+from tests.conftest import EPOCH, SAMPLE, render_file, write_master
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_ID = SAMPLE.stem
@@ -57,6 +58,11 @@ BODY_LEFT, BODY_RIGHT = 19 * MM, PAGE_WIDTH - 17 * MM
 def options() -> Options:
     """The same options as the ``options`` fixture, for module-scoped renders."""
     return Options(source_date_epoch=EPOCH)
+
+
+def render_pdf(tei: Path, out: Path, options: Options) -> Path:
+    """The PDF of the master at ``tei``, written to ``out``."""
+    return render_file(tei, "pdf", out, options)
 
 
 @pytest.fixture(scope="module")
@@ -245,12 +251,23 @@ def test_outline_comes_from_the_headings(editions):
     assert titles == [Edition.from_tei(parse_file(tei)).title, "Colophon"]
 
 
+#: Render a master in a fresh process: ``python -c RENDER_IN_A_PROCESS <tei> <out>``.
+RENDER_IN_A_PROCESS = """
+import sys
+from pathlib import Path
+from publish import pipeline
+from publish.options import Options
+master = pipeline.load_master(Path(sys.argv[1]))
+Path(sys.argv[2]).write_bytes(pipeline.render(master, "pdf", Options.from_environment()))
+"""
+
+
 def test_reproducible_bytes_across_processes(editions, tmp_path):
-    """``publish pdf`` in a fresh process, other hash seed, same SOURCE_DATE_EPOCH: same bytes."""
+    """A fresh process, other hash seed, same SOURCE_DATE_EPOCH: same bytes."""
     tei, pdf = editions["sample"]
     again = tmp_path / "again.pdf"
     environment = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH), "PYTHONHASHSEED": "4242"}
-    result = subprocess.run([sys.executable, "-m", "publish", "pdf", str(tei), "-o", str(again)],
+    result = subprocess.run([sys.executable, "-c", RENDER_IN_A_PROCESS, str(tei), str(again)],
                             env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert again.read_bytes() == pdf.read_bytes()
@@ -260,17 +277,13 @@ def test_reproducible_bytes_across_processes(editions, tmp_path):
 def test_bytes_do_not_depend_on_where_the_master_lies(tmp_path, options):
     """An edition with an image, rendered from two folders: same bytes (WeasyPrint names
     images by their URL, so the document is given a fixed virtual location)."""
-    from publish.normalise import normalise_with_assets, read_source, write_assets
-
     seed = SAMPLE.parent / "002_council_budget.html"
-    tree, assets = normalise_with_assets(read_source(seed), options)
-    assert assets, "the seed must carry an image for this test to mean anything"
+    master = pipeline.normalise(seed, options)
+    assert master.assets, "the seed must carry an image for this test to mean anything"
     editions = []
     for folder in ("one", "elsewhere/two"):
-        tei = tmp_path / folder / "tei" / f"{seed.stem}.xml"
-        write_assets(tei, seed.stem, assets)
-        tei.write_bytes(serialise(tree))
-        editions.append(pdf_bytes(tei, options))
+        tei = write_master(master, tmp_path / folder / "tei" / f"{seed.stem}.xml")
+        editions.append(render(pipeline.load_master(tei), options))
     assert editions[0] == editions[1]
     with pikepdf.open(io.BytesIO(editions[0])) as pdf:
         assert any(page.get_images() for page in pdf.pages), "the image must be in the PDF"
@@ -366,7 +379,7 @@ def test_not_well_formed_tei_is_an_input_error(tmp_path, options):
     tei = tmp_path / "broken.xml"
     tei.write_bytes(b"<TEI xmlns='" + TEI_NS.encode() + b"'><teiHeader>")
     with pytest.raises(InputError) as raised:
-        pdf_bytes(tei, options)
+        render(pipeline.load_master(tei), options)
     assert str(tei) in raised.value.one_line()
 
 
