@@ -43,7 +43,7 @@ from publish.render.pdf.finisher import Finisher
 from publish.render.pdf.html import html_text, resolve_auto_direction
 from publish.render.pdf.metadata import Edition, shorten
 from publish.render.pdf.pdfa import PDF_VARIANT
-from publish.render.pdf.weasyprint_patch import structure_origins
+from publish.render.pdf.weasyprint_patch import actual_text, structure_origins
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
 
@@ -84,7 +84,8 @@ def render(master: Master, options: Options) -> bytes:
     try:
         document = weasyprint.HTML(string=html, base_url=(VIRTUAL_FOLDER / master.filename).as_uri(),
                                    url_fetcher=fetcher).render()
-        with structure_origins() as origins:
+        # actual_text: every letter extractable, ligatures and conjuncts included
+        with structure_origins() as origins, actual_text():
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
                                       finisher=Finisher(edition, master.shown, options, origins))
     except PublishError:
