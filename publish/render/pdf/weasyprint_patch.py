@@ -101,7 +101,7 @@ def _mapped(stream, textbox) -> tuple[list[str], bool, bool]:
     which WeasyPrint draws as a separate text run with a text rise, and
     whether any run is right to left.
     """
-    from weasyprint.text.ffi import ffi
+    from weasyprint.text.ffi import ffi, pango
 
     first_line, _ = textbox.pango_layout.get_first_line()
     parts, raised, rtl = [], False, False
@@ -113,6 +113,8 @@ def _mapped(stream, textbox) -> tuple[list[str], bool, bool]:
         rtl = rtl or glyph_item.item.analysis.level % 2 == 1
         glyphs = glyph_item.glyphs
         for info in glyphs.glyphs[0:glyphs.num_glyphs]:
+            if info.glyph == pango.PANGO_GLYPH_EMPTY:  # not drawn (a zero-width character)
+                continue
             parts.append(font.to_unicode.get(info.glyph, ""))
             raised = raised or info.geometry.y_offset != 0
     return parts, raised, rtl
@@ -133,7 +135,12 @@ def needs_actual_text(text: str, mapped: list[str], raised: bool = False, rtl: b
         return True
     if rtl:
         return False
-    return raised or any(len(part) != 1 for part in mapped if not part.isspace())
+    return raised or any(len(part) != 1 and not _latin(part) for part in mapped)
+
+
+def _latin(part: str) -> bool:
+    """A glyph for spaces, or a ligature of simple letters (ﬁ → "fi"), which extractors read whole."""
+    return bool(part) and max(map(ord, part)) < SIMPLE_BELOW
 
 
 @contextlib.contextmanager
