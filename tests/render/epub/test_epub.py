@@ -40,8 +40,10 @@ BOOKS = {
     "sample": (SAMPLE, "en", "ltr"),
     "zh": (FIXTURES / "epub_zh.txt", "zh", "ltr"),
     "ar": (FIXTURES / "epub_ar.txt", "ar", "rtl"),
-    # No sidecar: no date, no publisher, no licence, language undetermined.
-    "bare": (FIXTURES / "epub_bare.txt", "und", "ltr"),
+    # No sidecar: no date, no publisher, no licence; the language identified from the text.
+    "bare": (FIXTURES / "epub_bare.txt", "en", "ltr"),
+    # The sidecar says und: the editions write und-<Script> (publish.render.xhtml.display_language).
+    "und": (FIXTURES / "epub_und.txt", "und-Latn", "ltr"),
 }
 CONTENT_DOCUMENTS = ("cover.xhtml", "titlepage.xhtml", "text.xhtml", "colophon.xhtml")
 
@@ -204,7 +206,7 @@ def document_with(*children: etree._Element) -> Document:
 
 
 def test_no_conformance_claim_when_the_language_is_undetermined(books):
-    package = opf(books["bare"][1])
+    package = opf(books["und"][1])
     assert metas(package, "dcterms:conformsTo") == []
     assert metas(package, "a11y:certifiedBy") == []
     assert "Meets" not in metas(package, "schema:accessibilitySummary")[0]
