@@ -21,9 +21,13 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # font in Debian 12: PDF/A cannot embed the colour bitmaps of
 # fonts-noto-color-emoji. fonts-noto-extra adds only weights; fonts-babelstone-han
 # (Extensions F, G) would draw any private-use character with a glyph of its own.
+# chromium, chromium-driver: the reading room's browser tests (Selenium), with no
+# browser download. npm (Debian's, unless a Node.js with npm is already there): axe-core
+# and the Nu Html Checker for those tests (package.json).
 APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode fonts-hanazono fonts-symbola \
                 poppler-utils qpdf \
-                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+                libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+                chromium chromium-driver
 JAVA_PACKAGE := openjdk-17-jre-headless
 
 # Dates in every artefact come from SOURCE_DATE_EPOCH: by default the time of
@@ -48,6 +52,7 @@ $(STAMP): pyproject.toml | system
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
 	            command -v java >/dev/null 2>&1 || echo $(JAVA_PACKAGE); \
+	            command -v npm >/dev/null 2>&1 || echo npm; \
 	            $(PYTHON) -c "import venv, ensurepip" >/dev/null 2>&1 || echo python3-venv); \
 	missing=$$(echo $$missing); \
 	if [ -n "$$missing" ]; then \
@@ -60,10 +65,17 @@ system:
 	  fi; \
 	fi
 
+# Node packages for the tests, from package-lock.json. --ignore-scripts: vnu-jar's
+# install script would download a Java runtime; the system Java runs its jar.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json | system
+	npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
 build: $(STAMP)
 	$(BIN)/publish build --jobs $(JOBS)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check publish tests bench tools
 	$(BIN)/python -m pytest -q
 
@@ -71,9 +83,11 @@ test: $(STAMP)
 validate: build
 	$(BIN)/publish validate $(if $(wildcard $(TEI_ALL)),--tei-all $(TEI_ALL))
 
-# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar.
+# One BagIt bag per document in dist/deposit/<id>/, and its reproducible .tar;
+# then a new OCFL version in dist/ocfl/ of each document that changed.
 deposit: build
 	$(BIN)/publish deposit --archive
+	$(BIN)/publish preserve
 
 # The benchmark (not a test): throughput against plain tools, no-op rebuild,
 # a large document; see bench/run.py. Output in bench/out/ (git-ignored).

@@ -20,8 +20,13 @@ this machine, in one run:
    process tree, from ``wait4(2)``. Target: at most 1.1x WeasyPrint's CPU
    time, peak memory per worker under 400 MB.
 
+4. **Site**: the reading room (``dist/site/``, Pagefind included) for the M
+   no-op documents, built from their TEI masters only (``--only tei --only
+   site``: the site then offers each master for download, and no PDF or
+   EPUB), and rebuilt after one seed changed. For information; no target.
+
 Usage: ``python bench/run.py [--small 200] [--noop 1000] [--plain-sample N] [--repeat 2]
-[--steps corpus,plain,noop,large]``. ``--plain-sample N`` runs the plain tools on
+[--steps corpus,plain,noop,large,site]``. ``--plain-sample N`` runs the plain tools on
 every (200/N)th document only and reports the per-document mean (said so in
 the output). The corpus builds alternate ``--jobs 1`` and ``--jobs 2``
 ``--repeat`` times and report the fastest of each, the run least disturbed by
@@ -48,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 EPOCH = "1674950400"  # 2023-01-29T00:00:00Z: the same bytes on every run
-STEPS = ("corpus", "plain", "noop", "large")
+STEPS = ("corpus", "plain", "noop", "large", "site")
 
 WORDS = """the council minister provincial government meeting committee report said would
 community board members city residents plan new public service water health school
@@ -188,7 +193,7 @@ def corpus_step(seeds_dir: Path, log: Path, results: dict, repeat: int = 1) -> N
     The runs alternate (1, 2, 1, 2, ...) so that other load on the machine
     falls on both alike; the fastest run of each is the least disturbed.
     """
-    for attempt in range(repeat):
+    for _attempt in range(repeat):
         for jobs in (1, 2):
             dist = OUT / f"dist-jobs{jobs}"
             shutil.rmtree(dist, ignore_errors=True)
@@ -302,6 +307,32 @@ def large_step(log: Path, results: dict, repeat: int = 1) -> None:
           f"{alone.peak_mb:.0f} MB", flush=True)
 
 
+def site_step(seeds_dir: Path, count: int, log: Path, results: dict) -> None:
+    """The site of ``count`` TEI-only documents from scratch, then after one seed changed."""
+    dist = OUT / "dist-site"
+    shutil.rmtree(dist, ignore_errors=True)
+    need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei", "--jobs", 1, "--quiet"),
+                 log), f"the {count} TEI masters", log)
+    # The masters are there: this build makes only the site (plus a no-op pass over the documents).
+    full = need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei", "--only", "site",
+                                "--jobs", 1, "--quiet"), log), "the site build", log)
+    files = sum(1 for p in (dist / "site").rglob("*") if p.is_file())
+    seed = sorted(seeds_dir.glob("*.txt"))[0]
+    original = seed.read_text(encoding="utf-8")
+    seed.write_text(original + "\nOne more paragraph, added for the one-document rebuild.\n",
+                    encoding="utf-8")
+    try:
+        one = need(measure(publish("--seeds-dir", seeds_dir, "--dist", dist, "--only", "tei",
+                                   "--only", "site", "--jobs", 1, "--quiet"), log),
+                   "the one-document rebuild", log)
+    finally:
+        seed.write_text(original, encoding="utf-8")
+    results["site"] = {"documents": count, "files": files, "full": dataclasses.asdict(full),
+                       "one": dataclasses.asdict(one)}
+    print(f"  site of {count} documents ({files} files): {full.wall:.1f} s wall, {full.cpu:.1f} s CPU, "
+          f"{full.peak_mb:.0f} MB; after one seed changed: {one.wall:.1f} s wall", flush=True)
+
+
 def pdf_variant() -> str:
     from publish.render.pdf import PDF_VARIANT
 
@@ -368,6 +399,14 @@ def figures(results: dict) -> list[tuple[str, str, str, str, bool | None]]:
     if noop:
         rows.append((f"no-op rebuild, {noop['documents']} built docs", f"{noop['median']:.3f} s (median of 3)",
                      f"{noop['median'] / 1.0:.2f}x the limit", "< 1 s", noop["median"] < 1.0))
+    site = results.get("site")
+    if site:
+        full, one = site["full"], site["one"]
+        rows.append((f"site, {site['documents']} TEI-only docs ({site['files']} files)",
+                     f"{full['wall']:.1f} s ({full['cpu']:.1f} s CPU, {full['peak_mb']:.0f} MB)",
+                     f"{full['wall'] / site['documents'] * 1000:.0f} ms/doc", "(for information)", None))
+        rows.append(("site, rebuild after one seed changed", f"{one['wall']:.1f} s",
+                     f"{one['wall'] / full['wall']:.2f}x the full site", "(for information)", None))
     large = results.get("large")
     if large:
         ours, alone = large["ours"], large["weasyprint"]
@@ -422,7 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / "bench.log"
     log.write_bytes(b"")
-    results = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    results = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": machine(), "small": args.small, "load_before": os.getloadavg()}
     print(f"bench: {results['machine']}; load average {results['load_before'][0]:.2f}", flush=True)
     all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small))
@@ -436,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     for step, run_step in (("corpus", lambda: corpus_step(small_dir, log, results, args.repeat)),
                            ("plain", lambda: plain_step(small, args.plain_sample, log, results)),
                            ("noop", lambda: noop_step(OUT / "seeds-all", args.noop, log, results)),
-                           ("large", lambda: large_step(log, results, args.repeat))):
+                           ("large", lambda: large_step(log, results, args.repeat)),
+                           ("site", lambda: site_step(OUT / "seeds-all", args.noop, log, results))):
         if step in steps:
             results["load"][step] = os.getloadavg()[0]
             run_step()

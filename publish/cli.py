@@ -197,14 +197,16 @@ def run_deposit(args: argparse.Namespace, options: Options) -> int:
             print(f"publish: refused {outcome.identifier}: {outcome.error.one_line()}", file=sys.stderr)
         else:
             done = outcome.deposited
-            print(f"{done.bag}: bagged (Payload-Oxum {done.oxum})" + (f"; {done.archive}" if done.archive else ""))
+            tar = f"; {done.archive}" if done.archive else ""
+            print(f"{done.bag}: bagged (Payload-Oxum {done.oxum}){tar}")
     if refused:
         raise DepositError(f"{len(refused)} of {len(outcomes)} document(s) refused; no bag written for them")
     return 0
 
 
 def add_verify(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="bag folders, .tar or .zip files")
+    parser.add_argument("paths", type=Path, nargs="+", metavar="PATH",
+                        help="bag folders, .tar or .zip files, OCFL storage roots or objects")
 
 
 def run_verify(args: argparse.Namespace, options: Options) -> int:
@@ -219,7 +221,96 @@ def run_verify(args: argparse.Namespace, options: Options) -> int:
         if not problems:
             print(f"{path}: valid")
     if failed:
-        raise DepositError(f"{failed} of {len(args.paths)} bag(s) failed verification")
+        raise DepositError(f"{failed} of {len(args.paths)} bag(s) or OCFL folder(s) failed verification")
+    return 0
+
+
+# -- preserve (OCFL 1.1) -----------------------------------------------------
+
+def add_preserve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="*", metavar="ID",
+                        help="document ids (default: every seed); with --extract, the destination DIR")
+    parser.add_argument("--root", type=Path, help="the OCFL storage root (default: dist/ocfl/)")
+    parser.add_argument("--seeds-dir", type=Path, default=SEEDS, help="folder of seeds (default: seeds/)")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
+    parser.add_argument("--config", type=Path, default=Path("publish.toml"),
+                        help="where [preserve] user is configured (default: publish.toml)")
+    parser.add_argument("--show", metavar="ID", help="list the versions of a document's object")
+    parser.add_argument("--extract", metavar="ID", help="write one version of a document into DIR")
+    parser.add_argument("--version", dest="version_name", metavar="vN",
+                        help="the version --extract writes (default: the latest)")
+
+
+def run_preserve(args: argparse.Namespace, options: Options) -> int:
+    root = args.root or Layout(dist=args.dist).ocfl_root
+    if args.show:
+        return show_versions(root, args.show)
+    if args.extract:
+        return extract_version(root, args)
+    from publish.preserve import preserve_all
+    from publish.preserve.config import load_user
+
+    outcomes = preserve_all(args.ids, args.seeds_dir, args.dist, root, load_user(args.config), options)
+    refused = [o for o in outcomes if o.error is not None]
+    if len(outcomes) == 1 and refused:
+        raise refused[0].error
+    for outcome in outcomes:
+        done = outcome.preserved
+        if outcome.error is not None:
+            print(f"publish: refused {outcome.identifier}: {outcome.error.one_line()}", file=sys.stderr)
+        elif done.added:
+            print(f"{done.path}: {done.identifier} {done.head} ({done.message}; {done.stored_files} "
+                  f"file(s), {done.stored_bytes} bytes stored)")
+        else:
+            print(f"{done.path}: {done.identifier} unchanged ({done.head})")
+    if refused:
+        raise DepositError(f"{len(refused)} of {len(outcomes)} document(s) refused; "
+                           "no version added for them")
+    return 0
+
+
+def show_versions(root: Path, identifier: str) -> int:
+    from publish.preserve.extract import versions
+
+    urn, summaries = versions(root, identifier)
+    print(urn)
+    for item in summaries:
+        print(f"{item.name}\t{item.created}\t{item.message}\t{item.user}\t"
+              f"{item.files} file(s), {item.stored} stored")
+    return 0
+
+
+def extract_version(root: Path, args: argparse.Namespace) -> int:
+    from publish.preserve.extract import extract, find_object
+
+    if len(args.ids) != 1:
+        raise UsageError("--extract ID takes one destination folder: publish preserve --extract ID "
+                         "--version vN DIR")
+    version = args.version_name or find_object(root, args.extract)[1]["head"]
+    files = extract(root, args.extract, version, Path(args.ids[0]))
+    print(f"{args.ids[0]}: {args.extract} {version} ({len(files)} file(s))")
+    return 0
+
+
+# -- serve: the reading room on loopback ------------------------------------
+
+def add_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000,
+                        help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    parser.add_argument("--dist", type=Path, default=DIST,
+                        help="output folder whose site/ to serve (default: dist/)")
+
+
+def run_serve(args: argparse.Namespace, options: Options) -> int:
+    from publish.serve import make_server
+
+    server = make_server(args.dist, args.port, options)
+    print(f"publish serve: http://{server.effective_host}:{server.effective_port}/ "
+          f"({args.dist / 'site'}; Ctrl-C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0
 
 
@@ -232,7 +323,9 @@ COMMANDS = (
        render_command(row.kind)) for row in FORMATS if row.rendered),
     ("build",     "build every seed: TEI, PDF and EPUB, incrementally",  add_build,     run_build),
     ("deposit",   "package documents as BagIt bags in dist/deposit/",    add_deposit,   run_deposit),
-    ("verify",    "check BagIt bags and their .tar/.zip; name each fault", add_verify,  run_verify),
+    ("verify",    "check bags, their .tar/.zip, and OCFL objects; name each fault", add_verify, run_verify),
+    ("preserve",  "keep every version of each document in an OCFL 1.1 store", add_preserve, run_preserve),
+    ("serve",     "serve the reading room (dist/site/) on 127.0.0.1",   add_serve,     run_serve),
 )
 
 

@@ -21,7 +21,8 @@ RenderError               70    rendering failed: missing glyph, WeasyPrint
 StrictError               71    ``--strict`` and a warning was logged
 WriteError                73    an output cannot be written (disk full,
                                 permissions)
-DepositError              74    deposit refused, or a bag failed verification
+DepositError              74    deposit or preservation refused, or a bag or
+                                OCFL object failed verification
 Interrupted               130   stopped by Ctrl-C (128 + SIGINT)
 (any other exception)     1     a bug; traceback only with ``--traceback``
 ========================  ====  ==============================================
@@ -101,7 +102,7 @@ class WriteError(PublishError):
 
 
 class DepositError(PublishError):
-    """A deposit was refused or a bag failed verification."""
+    """A deposit or preservation was refused, or a bag or OCFL object failed verification."""
 
     exit_code = 74
 

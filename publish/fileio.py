@@ -3,17 +3,19 @@
 A failed write never leaves a partial file under the final name. A target
 that exists and is not a regular file (``-o /dev/null``, a FIFO, a terminal)
 is written into directly instead: renaming over it would replace the device
-node itself with a file.
+node itself with a file. A whole folder (a bag, an OCFL object) is swapped in
+one step with :func:`exchange`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 
 @contextlib.contextmanager
@@ -50,3 +52,12 @@ def atomic_write(final: Path, data: bytes) -> None:
         return
     with atomic_path(final) as tmp:
         tmp.write_bytes(data)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,9 +87,17 @@ class CollectionFormat:
     #: ``"module:function"``, (Path, Options) → list of problems, or ``None``.
     check: str | None = None
     render_libraries: tuple[str, ...] = ()
+    #: Its own folder under ``templates/``: editing it rebuilds this output, not the editions.
+    templates: str | None = None
 
 
 COLLECTIONS: tuple[CollectionFormat, ...] = (
+    # The reading room: browse pages, a page per document with its editions, and the search index.
+    CollectionFormat("site", "site", "text/html", "publish.site:render",
+                     render_libraries=("Jinja2", "pagefind-bin-extended"), templates="site"),
+    # OPDS 1.2 and 2.0 catalogues and their PNG covers, beside the reading site.
+    CollectionFormat("opds", "site/opds", "application/atom+xml;profile=opds-catalog",
+                     "publish.opds:render", render_libraries=("lxml", "resvg-py")),
 )
 
 
@@ -105,6 +113,11 @@ def format_for(kind: str) -> Format:
         if row.kind == kind:
             return row
     raise KeyError(kind)
+
+
+def collection_templates() -> tuple[str, ...]:
+    """The folders under ``templates/`` that only collection outputs read."""
+    return tuple(row.templates for row in COLLECTIONS if row.templates)
 
 
 def kinds() -> tuple[str, ...]:

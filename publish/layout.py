@@ -12,6 +12,7 @@ path                            what
 ``dist/<folder>/``              a collection output (:data:`~publish.formats.COLLECTIONS`)
 ``dist/manifest.json``          what each document was built from (:mod:`publish.build.manifest`)
 ``dist/deposit/<id>/``          a document's BagIt bag, and ``<id>.tar``
+``dist/ocfl/``                  the OCFL 1.1 storage root of ``publish preserve``
 ==============================  ===============================================
 
 Only the standard library and the output tables are imported here, so a
@@ -32,6 +33,7 @@ ASSETS_SUFFIX = "_assets"
 MANIFEST = "manifest.json"
 MANIFEST_LOCK = ".manifest.lock"
 DEPOSIT = "deposit"
+OCFL = "ocfl"
 #: Files beside a seed that a normaliser may read (images an HTML or Markdown seed shows).
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".tif",
                             ".tiff", ".bmp"})
@@ -59,10 +61,15 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """The sha256 of every file under ``folder``, names included (how templates are compared)."""
+def tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    """The sha256 of every file under ``folder``, names included (how templates are compared).
+
+    Files under the top-level folders named in ``exclude`` are left out.
+    """
     digest = hashlib.sha256()
     for path in tree_files(folder):
+        if path.relative_to(folder).parts[0] in exclude:
+            continue
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -128,6 +135,11 @@ class Layout:
     def bag_archive(self, identifier: str) -> Path:
         """The bag as one tar: ``dist/deposit/<id>.tar``."""
         return self.dist / DEPOSIT / f"{identifier}.tar"
+
+    @property
+    def ocfl_root(self) -> Path:
+        """The OCFL storage root every version of every document is kept in: ``dist/ocfl/``."""
+        return self.dist / OCFL
 
     # -- seeds ------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ class Metadata:
     collection: str | None = None
     encoding: str | None = None
 
-    def over(self, found: "Metadata") -> "Metadata":
+    def over(self, found: Metadata) -> Metadata:
         """These values, falling back to ``found`` where this has none."""
         merged = {}
         for field in dataclasses.fields(self):

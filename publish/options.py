@@ -42,7 +42,7 @@ class Options:
     tei_all: Path | None = None
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> "Options":
+    def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> Options:
         """Options with ``SOURCE_DATE_EPOCH`` taken from the environment."""
         environ = os.environ if environ is None else environ
         raw = environ.get("SOURCE_DATE_EPOCH")
@@ -57,7 +57,7 @@ class Options:
     @property
     def build_datetime(self) -> dt.datetime:
         """The build time as an aware UTC datetime."""
-        return dt.datetime.fromtimestamp(self.source_date_epoch, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self.source_date_epoch, tz=dt.UTC)
 
     @property
     def build_date_iso(self) -> str:

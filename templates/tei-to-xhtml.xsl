@@ -4,8 +4,10 @@
   the PDF and EPUB renderers. Sections: title page, text, colophon; each has
   an epub:type (EPUB 3 Structural Semantics Vocabulary) the EPUB renderer
   uses to split the book into content documents.
-  Parameters: target = 'pdf' | 'epub'; css = the stylesheet href; dir and lang,
-  the document's direction and language (computed from the text by the caller).
+  Parameters: target = 'pdf' | 'epub' | 'site' (the reading room's reading view, which
+  takes its notes as the EPUB does: a noteref link, the note an aside after the text);
+  css = the stylesheet href; dir and lang, the document's direction and language
+  (computed from the text by the caller).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -39,7 +41,7 @@
         <section id="text" class="text" epub:type="bodymatter chapter" role="doc-chapter"
                  aria-label="{$title}">
           <xsl:apply-templates select="/tei:TEI/tei:text/tei:body"/>
-          <xsl:if test="$target = 'epub'">
+          <xsl:if test="$target = 'epub' or $target = 'site'">
             <xsl:apply-templates select="/tei:TEI/tei:text//tei:note" mode="aside"/>
           </xsl:if>
         </section>
@@ -241,11 +243,11 @@
 
   <!-- Notes. PDF: the note stays where it is referred to and floats to the foot of
        the page (float: footnote; WeasyPrint draws the call and the marker).
-       EPUB: a noteref link there, the note an aside at the end of the text. -->
+       EPUB and site: a noteref link there, the note an aside at the end of the text. -->
   <xsl:template match="tei:note">
     <xsl:variable name="number" select="count(preceding::tei:note[ancestor::tei:text]) + 1"/>
     <xsl:choose>
-      <xsl:when test="$target = 'epub'">
+      <xsl:when test="$target = 'epub' or $target = 'site'">
         <a class="noteref" epub:type="noteref" role="doc-noteref" href="#{@xml:id}" id="ref-{@xml:id}"><sup><xsl:value-of select="$number"/></sup></a>
       </xsl:when>
       <xsl:otherwise>

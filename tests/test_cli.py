@@ -38,7 +38,8 @@ def test_normalise_then_text_reproduces_the_seed(tmp_path):
 
 @pytest.mark.parametrize("name, data, code, message", [
     ("empty.txt", b"", 65, "empty.txt: empty file"),
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", 66, "binary.txt: the suffix .txt says text, but the content is not text"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", 66,
+     "binary.txt: the suffix .txt says text, but the content is not text"),
     ("control.txt", b"fine\nthen \x07 bell", 65, "control.txt: line 2, column 6: character U+0007"),
     ("unsure.txt", "Café résumé naïve".encode("cp1252"), 65, "unsure.txt: unsure of the character encoding"),
     ("report.rtf", b"{\\rtf1 hello}", 66, "report.rtf: no normaliser for .rtf"),

@@ -28,6 +28,7 @@ from publish import pipeline
 from publish.render.epubcheck import check_epub
 from publish.render.pdfcheck import check_pdf
 from publish.tei.validate import first_error
+
 from tests.conftest import CORPUS, render_file, write_master
 
 #: Suffixes of the formats issue 5 added (the plain-text corpus files are tested elsewhere).

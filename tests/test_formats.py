@@ -54,7 +54,7 @@ def test_kinds_and_folders_are_unique():
 
 @pytest.mark.slow
 def test_a_toy_output_kind_is_built_validated_and_deposited(tmp_path):
-    """One module (tests/fixtures/toy_text.py) and one row: build, validate and deposit take it."""
+    """One module (tests/fixtures/toy_text.py) and one row: build, validate, deposit and preserve take it."""
     (tmp_path / "seeds").mkdir()
     shutil.copy(SAMPLE, tmp_path / "seeds")
     identifier = SAMPLE.stem
@@ -95,3 +95,12 @@ def test_a_toy_output_kind_is_built_validated_and_deposited(tmp_path):
         assert f"{identifier}/data/txt/{identifier}.txt" in tar.getnames()
     verified = publish_with_toy(tmp_path, "verify", str(bag))
     assert verified.returncode == 0, verified.stderr
+
+    # ... and the OCFL store keeps it, with the bag's names.
+    user = '[preserve]\nuser = { name = "T", address = "mailto:t@example.org" }\n'
+    (tmp_path / "publish.toml").write_text(user)
+    preserved = publish_with_toy(tmp_path, "preserve")
+    assert preserved.returncode == 0, preserved.stderr
+    extracted = publish_with_toy(tmp_path, "preserve", "--extract", identifier, "v1")
+    assert extracted.returncode == 0, extracted.stderr
+    assert (tmp_path / "v1" / "txt" / f"{identifier}.txt").read_bytes() == txt.read_bytes()

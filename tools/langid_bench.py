@@ -50,7 +50,7 @@ def load(tool: str):
     """(labels, classify) for tool; classify(text) -> (language, confidence)."""
     if tool == "langdetect":
         from langdetect import DetectorFactory, detect_langs
-        from langdetect.detector_factory import init_factory, _factory
+        from langdetect.detector_factory import init_factory
 
         DetectorFactory.seed = 0
         init_factory()

@@ -48,7 +48,7 @@ def page(stem: str, und: bool) -> str:
     for i, p in enumerate(paras):
         tag = "h1" if i == 0 and len(paras) > 2 else ("h2" if len(p) < 25 and len(paras) > 2 else "p")
         body.append(f"<{tag}>{html.escape(p)}</{tag}>")
-    attrs = f' dir="rtl"' if rtl else ""
+    attrs = ' dir="rtl"' if rtl else ""
     return f'<section class="text" lang="{lang}"{attrs} style="page-break-after: always">{"".join(body)}</section>'
 
 

@@ -36,8 +36,8 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from publish.build.job import ALLOWED_FAILURES, Job, Rendered, SeedFiles
 from publish.build.task import render_job, warm_up
@@ -58,7 +58,7 @@ class TemplatesBundle:
     files: tuple[tuple[str, bytes], ...]
 
     @classmethod
-    def read(cls, templates: Path) -> "TemplatesBundle":
+    def read(cls, templates: Path) -> TemplatesBundle:
         files = tuple((p.relative_to(templates).as_posix(), p.read_bytes())
                       for p in tree_files(templates))
         return cls(tree_digest(templates), files)

@@ -29,7 +29,7 @@ class SeedFiles:
     resources: tuple[tuple[str, bytes], ...] = ()
 
     @classmethod
-    def read(cls, seed: Path, resources: tuple[str, ...] = ()) -> "SeedFiles":
+    def read(cls, seed: Path, resources: tuple[str, ...] = ()) -> SeedFiles:
         sidecar = sidecar_path(seed)
         return cls(seed.name, seed.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else None,
                    tuple((name, (seed.parent / name).read_bytes()) for name in resources))

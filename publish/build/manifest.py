@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 from publish.fileio import atomic_write
 from publish.layout import Layout

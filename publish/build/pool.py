@@ -20,10 +20,10 @@ import multiprocessing
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
 
 from publish.build.job import ALLOWED_FAILURES, Job, Rendered
 from publish.build.task import render_job, warm_up

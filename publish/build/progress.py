@@ -45,8 +45,14 @@ class BarProgress:
 
     def __init__(self, total: int, skipped: int) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self.counts = {"built": 0, "partial": 0, "skipped": skipped, "failed": 0}
         self.started = time.perf_counter()

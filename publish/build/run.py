@@ -27,8 +27,8 @@ do: a build with nothing to do must not pay for WeasyPrint, lxml or Dask.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from publish import __version__
 from publish.build.collections import build_collections
@@ -37,7 +37,7 @@ from publish.build.plan import BuildRequest, plan, worker_count
 from publish.build.progress import make_progress, summary
 from publish.build.store import remove_assets, remove_outputs, store, tombstone
 from publish.errors import UsageError
-from publish.formats import collection_kinds, kinds
+from publish.formats import collection_kinds, collection_templates, kinds
 from publish.layout import Layout, tree_digest
 from publish.log import LOGGER
 from publish.options import Options
@@ -55,9 +55,10 @@ def build(request: BuildRequest, options: Options) -> int:
     entries = manifest["documents"]
     known = frozenset(e.get("seed", "") for e in entries.values() if isinstance(e, dict))
     seeds = [Path(s) for s in request.seeds] or find_seeds(layout, known)
-    templates = tree_digest(options.templates)
+    # The editions depend on the templates but those only collection outputs read.
+    editions_templates = tree_digest(options.templates, exclude=collection_templates())
     environment = {"publish_version": __version__, "source_date_epoch": options.source_date_epoch,
-                   "encoding": options.encoding, "templates_sha256": templates}
+                   "encoding": options.encoding, "templates_sha256": editions_templates}
     todo, outcomes, records = plan(seeds, document_outputs, entries, environment, request)
     jobs = worker_count(request, len(todo))
     progress = make_progress(request, len(todo), len(outcomes))
@@ -85,7 +86,7 @@ def build(request: BuildRequest, options: Options) -> int:
             update_manifest(layout, changes)
     wanted = tuple(k for k in collection_kinds() if not request.outputs or k in request.outputs)
     built = build_collections(layout, wanted, entries, manifest.get("collections") or {},
-                              templates, options)
+                              tree_digest(options.templates), options)
     if built:
         update_manifest(layout, {}, built)
     outcomes.sort(key=lambda o: o.identifier)

@@ -18,8 +18,8 @@ import contextlib
 import logging
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from publish import pipeline
 from publish.build.job import ASSET_PREFIX, Job, Rendered
@@ -28,6 +28,7 @@ from publish.formats import FORMATS, load
 from publish.layout import Layout
 from publish.log import LOGGER
 from publish.options import Options
+
 
 def render_job(job: Job, options: Options) -> Rendered:
     """Build one document; turn any error into a failed result (never raises)."""
@@ -40,7 +41,7 @@ def render_job(job: Job, options: Options) -> Rendered:
             reason, code = "", 0
         except PublishError as error:
             files, reason, code = {}, error.one_line(), error.exit_code
-        except Exception as error:  # a bug in one document must not stop the others
+        except Exception as error:  # noqa: BLE001  a bug in one document must not stop the others
             files, reason, code = {}, (f"{job.seed}: internal error: {type(error).__name__}: "
                                        f"{error}"), PublishError.exit_code
         reason = public_paths(reason, job, scratch)

@@ -14,6 +14,7 @@ each by writing its bytes to a new file below a fresh temporary folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import posixpath
@@ -22,8 +23,8 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from publish.errors import DepositError
 
@@ -104,7 +105,7 @@ def tar_members(tar: tarfile.TarFile, archive: Path) -> list[Member]:
     for info in tar.getmembers():
         if not (info.isdir() or info.isreg()):
             raise DepositError(f"refused member {info.name!r}: not a plain file or folder", archive)
-        opener = (lambda info=info: tar.extractfile(info))
+        opener = functools.partial(tar.extractfile, info)
         members.append(Member(safe_name(info.name, archive), info.isdir(), info.size, opener))
     return members
 
@@ -116,7 +117,7 @@ def zip_members(package: zipfile.ZipFile, archive: Path) -> list[Member]:
         kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the packer recorded no Unix type
         if kind not in (0, stat.S_IFDIR, stat.S_IFREG):
             raise DepositError(f"refused member {info.filename!r}: not a plain file or folder", archive)
-        opener = (lambda info=info: package.open(info))
+        opener = functools.partial(package.open, info)
         members.append(Member(safe_name(info.filename, archive), info.is_dir(), info.file_size, opener))
     return members
 

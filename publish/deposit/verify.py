@@ -1,5 +1,8 @@
 """``publish verify``: is a bag, or its .tar or .zip, complete and valid (RFC 8493 §3)?
 
+An OCFL storage root or object is handed to :mod:`publish.preserve.verify`,
+which names its faults the same way.
+
 bagit-python's ``Bag.validate`` is the verdict, but it stops at the first kind
 of failure (a wrong Payload-Oxum hides which file changed), so every entry is
 also checked here to name each problem:
@@ -24,14 +27,17 @@ import bagit
 from publish.deposit.archive import is_archive, unpacked
 from publish.deposit.bag import quiet_bagit
 from publish.errors import DepositError
+from publish.preserve.verify import is_ocfl, verify_ocfl
 
 #: bagit-python verdicts that add nothing to the itemised problems.
 GENERIC_VERDICTS = ("Bag validation failed", "Bag is incomplete")
 
 
 def verify_path(path: Path) -> list[str]:
-    """The problems of a bag folder, .tar or .zip; empty means complete and valid."""
+    """The problems of a bag folder, .tar or .zip, or OCFL root or object; empty means valid."""
     path = Path(path)
+    if path.is_dir() and is_ocfl(path):
+        return verify_ocfl(path)
     if path.is_dir():
         return verify_folder(path)
     if path.is_file() and is_archive(path):
@@ -41,8 +47,8 @@ def verify_path(path: Path) -> list[str]:
         except DepositError as error:
             return [error.message]
     if not path.exists():
-        return ["no such bag, .tar or .zip"]
-    return ["not a bag folder, .tar or .zip"]
+        return ["no such bag, .tar, .zip or OCFL folder"]
+    return ["not a bag folder, .tar, .zip or OCFL folder"]
 
 
 def verify_folder(folder: Path) -> list[str]:

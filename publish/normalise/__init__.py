@@ -18,8 +18,8 @@ from publish.layout import sidecar_path
 from publish.log import LOGGER
 from publish.metadata import Metadata, load_sidecar
 from publish.normalise import docx, html, language, markdown, tei, text
-from publish.normalise.safezip import looks_like_zip
 from publish.normalise.base import Normalised, Source
+from publish.normalise.safezip import looks_like_zip
 from publish.options import Options
 from publish.tei import T, xml
 from publish.tei.header import SourceRecord, build_header

@@ -101,9 +101,9 @@ def normalise(source: Source) -> Normalised:
 
 #: The Symbol font's encoding (Adobe Symbol, as Word keys it at U+F000 + code) → Unicode.
 SYMBOL = dict(zip(range(0x20, 0x7F),
-                  " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼"))
+                  " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_‾αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼", strict=True))  # noqa: E501  one table row
 SYMBOL.update(zip(range(0xA1, 0xF3),
-                  "ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\uf8ff〉∫"))
+                  "ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…⏐⎯↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓◊〈®©™∑⎛⎜⎝⎡⎢⎣⎧⎨⎩⎪\uf8ff〉∫", strict=True))  # noqa: E501  one table row
 #: The private-use code point Word writes (U+F020–U+F0FF) → its Unicode character;
 #: the Apple logo (U+F8FF, itself private use) has no standard equivalent and is left out.
 SYMBOL_PUA = {0xF000 + code: char for code, char in SYMBOL.items() if char != "\uf8ff"}

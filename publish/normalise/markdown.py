@@ -84,7 +84,7 @@ def normalise(source: Source) -> Normalised:
 
 def front_matter(text: str, source: Source) -> tuple[Metadata, str, list[str]]:
     """The metadata in YAML or TOML front matter, the text after it, and keys not used."""
-    for language, pattern in FRONT_MATTER.items():
+    for language, pattern in FRONT_MATTER.items():  # noqa: B007  read after the loop
         match = pattern.match(text)
         if match:
             break

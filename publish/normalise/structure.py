@@ -200,7 +200,7 @@ def heading_as_block(heading: Heading) -> etree._Element:
     return block
 
 
-def sectioned(pieces: list, body: etree._Element, ids: "SourceIds") -> etree._Element:
+def sectioned(pieces: list, body: etree._Element, ids: SourceIds) -> etree._Element:
     """Nest the flow into ``div`` elements by heading level (HTML's implied sections)."""
     stack: list[tuple[int, etree._Element, list]] = [(0, body, [])]
     for piece in pieces:

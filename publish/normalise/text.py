@@ -226,7 +226,8 @@ def decisions(encoding: str, line_endings: str, stats: InlineStats, heading: boo
         normalization.append(f"{line_endings} line endings were converted to LF; "
                              f"the sourceDesc records them and 'publish text' restores them.")
     elif line_endings == "mixed":
-        normalization.append("Line endings are mixed and were kept verbatim (CR characters are written as character references).")
+        normalization.append("Line endings are mixed and were kept verbatim "
+                             "(CR characters are written as character references).")
     if stats.not_nfc:
         normalization.append(f"{stats.not_nfc} sequence(s) not in Unicode NFC are given as "
                              f"choice/orig (the source) and reg (NFC).")

@@ -26,8 +26,8 @@ import os
 import posixpath
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 

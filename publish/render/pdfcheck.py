@@ -68,7 +68,7 @@ def check_identification(pdf: pikepdf.Pdf) -> list[str]:
         meta = pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
         status = meta.pdfa_status
         title = meta.get("dc:title")
-    except Exception as err:  # a broken packet is a finding, not a crash
+    except Exception as err:  # noqa: BLE001  a broken packet is a finding, not a crash
         return [f"XMP metadata cannot be read: {err}"]
     if not status:
         return ["XMP declares no pdfaid:part and pdfaid:conformance: not PDF/A"]

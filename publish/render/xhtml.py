@@ -92,7 +92,7 @@ def mark_directions(xhtml: etree._ElementTree, document_dir: str) -> None:
 
 
 def to_xhtml(tei: etree._ElementTree, templates: Path, target: str, css: str = "") -> etree._ElementTree:
-    """Transform a TEI tree into one XHTML document for ``target`` (``pdf`` or ``epub``)."""
+    """Transform a TEI tree into one XHTML document for ``target`` (``pdf``, ``epub`` or ``site``)."""
     script = main_script(tei)
     document_dir = text_direction(tei, script)
     transform = stylesheet(Path(templates))

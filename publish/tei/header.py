@@ -120,7 +120,7 @@ class HeaderFacts:
     sha256: str
 
     @classmethod
-    def read(cls, tei: etree._ElementTree) -> "HeaderFacts":
+    def read(cls, tei: etree._ElementTree) -> HeaderFacts:
         """Read the facts from a TEI document's header (TEI P5 §2.2)."""
         root = tei.getroot()
         file_desc = "/tei:TEI/tei:teiHeader/tei:fileDesc/"

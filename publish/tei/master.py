@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from lxml import etree
 
@@ -52,7 +52,7 @@ class Master:
 
     @classmethod
     def from_bytes(cls, identifier: str, data: bytes, assets: Mapping[str, bytes] | None = None,
-                   path: Path | None = None) -> "Master":
+                   path: Path | None = None) -> Master:
         """Parse a master's bytes; refuse anything that is not a TEI document."""
         tree = parse_bytes(data, path or f"{identifier}.xml")
         if tree.getroot().tag != tag("TEI"):
@@ -61,7 +61,7 @@ class Master:
         return cls(identifier, tree, data, assets or {}, path)
 
     @classmethod
-    def read(cls, path: Path) -> "Master":
+    def read(cls, path: Path) -> Master:
         """Read a master and the images its ``graphic/@url`` names, from beside it."""
         path = Path(path)
         try:

@@ -22,6 +22,7 @@ from publish.deposit import deposit_all
 from publish.errors import DepositError
 from publish.layout import Layout
 from publish.options import TEMPLATES, Options
+
 from tests.conftest import EPOCH
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"

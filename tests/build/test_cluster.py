@@ -17,8 +17,8 @@ from publish.build.plan import BuildRequest
 from publish.build.run import build
 from publish.options import TEMPLATES, Options
 
-from tests.conftest import EPOCH
 from tests.build.test_run import FIXTURES, SEEDS, load_manifest, snapshot
+from tests.conftest import EPOCH
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
@@ -58,7 +58,9 @@ def test_cluster_build_is_byte_identical_to_local(project, scheduler, capsys):
     assert load_manifest(project / "local") == load_manifest(project / "cluster")
     assert remote["scheduler"] == scheduler and local["scheduler"] is None
     assert local_code == cluster_code == 65  # the empty seed fails the same way on both
-    strip = lambda report: [{k: v for k, v in d.items() if k != "seconds"} for d in report["documents"]]
+    def strip(report):
+        return [{k: v for k, v in d.items() if k != "seconds"} for d in report["documents"]]
+
     assert strip(local) == strip(remote)
     empty = next(d for d in remote["documents"] if d["identifier"] == "empty")
     assert empty["reason"].startswith(f"{project / 'seeds' / 'empty.txt'}: empty file")

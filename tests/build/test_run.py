@@ -24,6 +24,7 @@ from publish.build.plan import BuildRequest
 from publish.build.pool import run_pool
 from publish.build.run import build
 from publish.build.task import render_job
+from publish.formats import COLLECTIONS, collection_templates
 from publish.layout import MANIFEST, Layout, file_sha256, tree_digest
 from publish.options import TEMPLATES, Options
 
@@ -130,6 +131,17 @@ def test_changed_template_rebuilds_every_edition(project, local_options, capsys)
     assert data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
 
 
+def test_a_collection_template_rebuilds_no_edition(project, local_options, capsys):
+    """templates/site/ is the reading site's alone: editing it re-renders no PDF or EPUB."""
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    [folder] = [name for name in collection_templates() if (project / "templates" / name).is_dir()][:1]
+    css = next(p for p in sorted((project / "templates" / folder).iterdir()) if p.suffix == ".css")
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* a reader's note */\n", encoding="utf-8")
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
+
+
 def test_manifest_records_each_field(project, local_options, capsys):
     report(project, local_options, capsys, "epub")
     entry = load_manifest(project / "dist")["documents"]["beta"]
@@ -139,7 +151,7 @@ def test_manifest_records_each_field(project, local_options, capsys):
     assert entry["input_sha256"] == file_sha256(project / "seeds" / "beta.txt")
     assert entry["sidecar_sha256"] == file_sha256(project / "seeds" / "beta.toml")
     assert entry["publish_version"] == __version__
-    assert entry["templates_sha256"] == tree_digest(project / "templates")
+    assert entry["templates_sha256"] == tree_digest(project / "templates", exclude=collection_templates())
     assert entry["source_date_epoch"] == EPOCH
     assert set(entry["outputs"]) == {"tei", "epub"}
     assert entry["outputs"]["epub"] == file_sha256(project / "dist" / "epub" / "beta.epub")
@@ -303,9 +315,9 @@ def test_a_no_op_build_imports_no_heavy_module(project):
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH))
     args = ["build", "--only", "tei", "--seeds-dir", "seeds", "--dist", "dist", "--quiet"]
     subprocess.run([sys.executable, "-m", "publish", *args], env=env, cwd=project, check=True)
-    probe = ("import sys; from publish.cli import main; code = main(%r); "
+    probe = (f"import sys; from publish.cli import main; code = main({args!r}); "
              "print(code, sorted(m for m in ('lxml', 'weasyprint', 'rich', 'distributed', "
-             "'publish.normalise', 'publish.render') if m in sys.modules))" % args)
+             "'publish.normalise', 'publish.render') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=project,
                             capture_output=True, text=True, check=True)
     assert result.stdout.split(None, 1) == ["0", "[]\n"]
@@ -331,8 +343,11 @@ def test_two_workers_render_pdf_and_epub_like_one(project, local_options):
         request = BuildRequest(seeds=seeds, dist=project / dist, jobs=jobs, quiet=True)
         assert build(request, local_options) == 0
     one = snapshot(project / "one")
-    assert set(one) == {f"{kind}/{i}.{ext}" for i in ("beta", "gamma")
-                        for kind, ext in (("tei", "xml"), ("pdf", "pdf"), ("epub", "epub"))}
+    # Collection outputs (COLLECTIONS) are built too; the documents' own files are exactly these.
+    collections = tuple(f"{row.folder}/" for row in COLLECTIONS)
+    assert {name for name in one if not name.startswith(collections)} == {
+        f"{kind}/{i}.{ext}" for i in ("beta", "gamma")
+        for kind, ext in (("tei", "xml"), ("pdf", "pdf"), ("epub", "epub"))}
     assert one == snapshot(project / "two")
 
 

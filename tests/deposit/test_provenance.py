@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from publish.deposit.bag import edition_date, pdf_date_iso
+from publish.deposit.package import edition_date, pdf_date_iso
 from publish.deposit.provenance import PREMIS_NS
 from publish.tei import parse_file, safe_parser, xpath
 

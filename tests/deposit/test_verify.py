@@ -83,7 +83,7 @@ def test_each_tamper_is_named_and_fails(bag, tamper, named, capsys):
     code, out, err = verify(bag, capsys=capsys)
     assert code == 74
     assert f"{bag}: {named}" in err
-    assert "1 of 1 bag(s) failed verification" in err
+    assert "1 of 1 bag(s) or OCFL folder(s) failed verification" in err
     assert "valid" not in out and "Traceback" not in err
 
 
@@ -122,8 +122,8 @@ def test_zip_form_verifies_and_a_tampered_zip_fails(bag, capsys):
 
 
 def test_bagit_py_command_line_agrees(bag):
-    good = subprocess.run([sys.executable, shutil.which("bagit.py") or str(Path(sys.executable).with_name("bagit.py")),
-                           "--validate", str(bag)], capture_output=True, text=True)
+    script = shutil.which("bagit.py") or str(Path(sys.executable).with_name("bagit.py"))
+    good = subprocess.run([sys.executable, script, "--validate", str(bag)], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
 
 
@@ -132,4 +132,4 @@ def test_not_a_bag_is_reported(tmp_path, capsys):
     code, _, err = verify(tmp_path / "plain", tmp_path / "absent", capsys=capsys)
     assert code == 74
     assert "plain: not a valid bag" in err and "absent: no such bag" in err
-    assert "2 of 2 bag(s) failed verification" in err
+    assert "2 of 2 bag(s) or OCFL folder(s) failed verification" in err

@@ -20,8 +20,8 @@ JAPANESE = ("吾輩は猫である。名前はまだ無い。どこで生れた�
 
 @pytest.mark.parametrize("data, text, encoding, bom", [
     (b"plain ASCII\n", "plain ASCII\n", "US-ASCII", False),
-    ("café\n".encode("utf-8"), "café\n", "UTF-8", False),
-    (b"\xef\xbb\xbf" + "café\n".encode("utf-8"), "café\n", "UTF-8", True),
+    ("café\n".encode(), "café\n", "UTF-8", False),
+    (b"\xef\xbb\xbf" + "café\n".encode(), "café\n", "UTF-8", True),
     (b"\xff\xfe" + "café 中文\n".encode("utf-16-le"), "café 中文\n", "UTF-16LE", True),
     (b"\xfe\xff" + "café 中文\n".encode("utf-16-be"), "café 中文\n", "UTF-16BE", True),
     (CHINESE.encode("gb18030"), CHINESE, "GB18030", False),

@@ -6,6 +6,7 @@ import pytest
 
 from publish.errors import InputError, UnsupportedFormatError
 from publish.tei import first_text, xpath
+
 from tests.conftest import CORPUS, assert_golden, shared_path
 from tests.normalise import docx_maker as m
 from tests.normalise.conftest import FIXTURES, body_fragment, warnings_logged
@@ -122,6 +123,7 @@ def test_not_a_docx(options, tmp_path, data, error, message):
 def test_zip_without_a_word_document(options, tmp_path):
     import io
     import zipfile
+
     from publish.normalise import normalise_file
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

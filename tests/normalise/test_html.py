@@ -6,6 +6,7 @@ import pytest
 
 from publish.errors import UnsupportedFormatError
 from publish.tei import first_text, xpath
+
 from tests.conftest import assert_golden
 from tests.normalise.conftest import FIXTURES, body_fragment, cases, expected_path, warnings_logged
 

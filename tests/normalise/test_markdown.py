@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_golden
 from publish.errors import InputError
 from publish.metadata import Metadata
 from publish.tei import first_text, xpath
+
+from tests.conftest import assert_golden
 from tests.normalise.conftest import body_fragment, cases, expected_path, warnings_logged
 
 
@@ -19,7 +20,7 @@ def test_fragment(path, normalised, update_golden):
 
 def test_header_records_markdown(normalised, tmp_path):
     path = tmp_path / "doc.md"
-    path.write_bytes("# Titre\n\nCafé.\n".encode("utf-8"))
+    path.write_bytes("# Titre\n\nCafé.\n".encode())
     tree, _ = normalised(path)
     assert first_text(tree.getroot(), "//tei:sourceDesc//tei:note[@type='mediaType']") == "text/markdown"
     assert first_text(tree.getroot(), "//tei:sourceDesc//tei:note[@type='characterEncoding']") == "UTF-8"

@@ -23,6 +23,7 @@ from publish.layout import Layout
 from publish.oai.settings import Settings
 from publish.oai.wsgi import make_app
 from publish.options import TEMPLATES, Options
+
 from tests.conftest import EPOCH
 
 SEEDS = Path(__file__).parent.parent / "build" / "fixtures" / "seeds"

@@ -7,6 +7,7 @@ import pytest
 from publish.oai.dates import date_range, datestamp, parse_bound
 from publish.oai.errors import OAIError
 from publish.oai.response import OAI_NS
+
 from tests.conftest import EPOCH
 from tests.oai.conftest import app_for, call, oai_id, rebuild
 from tests.oai.schemas import assert_valid

@@ -11,6 +11,7 @@ import pytest
 
 from publish.oai.dates import datestamp
 from publish.oai.repository import set_spec
+
 from tests.conftest import EPOCH
 from tests.oai.conftest import app_for, oai_id, rebuild, serving
 

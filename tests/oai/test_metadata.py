@@ -9,6 +9,7 @@ from lxml import etree
 from publish.collection import read_header
 from publish.oai.metadata import METS_NS, XLINK_NS
 from publish.oai.response import OAI_NS
+
 from tests.oai.conftest import app_for, call, oai_id
 from tests.oai.schemas import assert_valid, lax_validator, mets_xsd, strict_validator
 

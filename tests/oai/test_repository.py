@@ -9,6 +9,7 @@ from publish.layout import Layout
 from publish.oai import repository
 from publish.oai.repository import Snapshot, set_spec
 from publish.oai.response import OAI_NS
+
 from tests.conftest import EPOCH
 from tests.oai.conftest import app_for, call, oai_id, rebuild, settings
 from tests.oai.schemas import assert_valid

@@ -8,6 +8,7 @@ import pytest
 from publish.oai import tokens
 from publish.oai.errors import OAIError
 from publish.oai.response import OAI_NS
+
 from tests.conftest import EPOCH
 from tests.oai.conftest import app_for, call, oai_id, rebuild
 from tests.oai.schemas import assert_valid

@@ -7,6 +7,7 @@ import pytest
 
 from publish.oai.repository import set_spec
 from publish.oai.response import OAI_NS
+
 from tests.conftest import EPOCH
 from tests.oai.conftest import COLLECTIONS, REPOSITORY_ID, app_for, call, oai_id
 from tests.oai.schemas import assert_valid

@@ -15,6 +15,7 @@ import pytest
 
 from publish.oai.response import OAI_NS
 from publish.oai.wsgi import production_app
+
 from tests.oai.conftest import app_for, call, oai_id, serving
 from tests.oai.schemas import assert_valid
 

@@ -14,9 +14,9 @@ import pikepdf
 import pytest
 
 from publish.check import validate_file
+from publish.layout import master_of
 from publish.normalise import normalise_file
 from publish.options import Options
-from publish.layout import master_of
 from publish.render.pdfcheck import check_pdf
 from publish.tei import serialise
 

@@ -18,6 +18,7 @@ from lxml import etree
 
 from publish import pipeline
 from publish.render.xhtml import XHTML_NS, to_xhtml
+
 from tests.conftest import ROOT, render_file, write_master
 
 SEEDS = ROOT / "seeds"
@@ -40,7 +41,7 @@ def test_epub_footnotes_are_asides_with_backlinks(tmp_path, options):
     refs = root.xpath("//h:a[@epub:type='noteref']", namespaces=H)
     asides = root.xpath("//h:section[@id='text']/h:aside[@epub:type='footnote']", namespaces=H)
     assert len(refs) == len(asides) == 2
-    for ref, aside in zip(refs, asides):
+    for ref, aside in zip(refs, asides, strict=True):
         assert ref.get("role") == "doc-noteref" and aside.get("role") == "doc-footnote"
         assert ref.get("href") == f"#{aside.get('id')}"
         back = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=H)[0]

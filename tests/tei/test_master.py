@@ -11,6 +11,7 @@ from publish.normalise import normalise_file
 from publish.options import Options
 from publish.tei import T, serialise, xpath
 from publish.tei.master import Master
+
 from tests.conftest import EPOCH, SAMPLE
 
 

@@ -49,9 +49,9 @@ def test_corpus_plain_text_regenerates(path, options):
 
 
 @pytest.mark.parametrize("data", [
-    "Line one\r\nline two\r\n\r\nPara two\r\n".encode("utf-8"),
+    b"Line one\r\nline two\r\n\r\nPara two\r\n",
     b"\xff\xfe" + "UTF-16 “text”\r\n\r\nwith café\r\n".encode("utf-16-le"),
-    "Old Mac\rline ends\r\rParagraph\r".encode("utf-8"),
+    b"Old Mac\rline ends\r\rParagraph\r",
     "省政府党组召开会议。\n\n会议强调，“两个确立”。\n".encode("gb18030"),
     ("Le café de l’été était très agréable — « voilà » dit-il. Über die Brücke gehen "
      "Mädchen, à la fenêtre où l’on voit la mer.\n").encode("cp1252"),

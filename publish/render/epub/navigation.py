@@ -89,7 +89,7 @@ def nav_document(meta: BookMetadata, entries: list[TocEntry], documents: list[Do
     listing = nav_list(marks)
     types = ["cover"] + [d.landmark for d in documents[1:]]
     types.insert(2, "toc")
-    for link, kind in zip(listing.iter(H + "a"), types):
+    for link, kind in zip(listing.iter(H + "a"), types, strict=False):
         link.set(EPUB_TYPE, kind)
     landmarks.append(listing)
     return Document("nav.xhtml", "Contents", html, "toc", "Contents", ("nav",))

@@ -22,8 +22,17 @@ from publish.cli import main
 from publish.errors import InvalidTEIError, PublishError
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES, Options
-from publish.render.epub import (H, XML_LANG, BookMetadata, Document, accessibility, cover_svg,
-                                 new_document, text_width, wrap)
+from publish.render.epub import (
+    XML_LANG,
+    BookMetadata,
+    Document,
+    H,
+    accessibility,
+    cover_svg,
+    new_document,
+    text_width,
+    wrap,
+)
 from publish.render.epubcheck import run_epubcheck
 from publish.tei import first_text, parse_file, serialise, xpath
 

@@ -372,7 +372,7 @@ def test_missing_glyph_is_an_error_naming_document_and_character(tmp_path):
     with pytest.raises(RenderError) as raised:
         render_pdf(tei, out, options())
     message = raised.value.one_line()
-    assert str(tei) in message and "U+E000" in message and "private-use" in message
+    assert str(tei) in message and "U+10FFFD" in message and "private-use" in message
     assert raised.value.exit_code == 70
     assert not out.exists() and not any(out.parent.glob("*")) if out.parent.exists() else True
 
