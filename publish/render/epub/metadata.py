@@ -26,7 +26,7 @@ class BookMetadata:
 
     identifier: str
     title: str
-    language: str  # xml:lang, or und-<Script> (publish.render.xhtml.display_language)
+    language: str  # xml:lang, as the header says (dc:language)
     local_id: str
     date: str | None
     publisher: str | None
@@ -35,6 +35,13 @@ class BookMetadata:
     sources: tuple[str, ...]
     #: ``rtl`` or ``ltr``, from the text's main script (publish.render.xhtml.text_direction)
     direction: str = "ltr"
+    #: the content documents' ``lang``: ``und-<Script>`` where the header says ``und``
+    #: (publish.render.xhtml.display_language), so reading systems pick the script's face
+    content_language: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_language:
+            object.__setattr__(self, "content_language", self.language)
 
     @property
     def english(self) -> bool:
@@ -54,7 +61,8 @@ def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
         sources.append(f"{facts.filename} (SHA-256 {facts.sha256})" if facts.sha256 else facts.filename)
     return BookMetadata(
         identifier=facts.urn, title=facts.title, local_id=facts.local_id,
-        language=display_language(tei, script), direction=text_direction(tei, script),
+        language=facts.language, direction=text_direction(tei, script),
+        content_language=display_language(tei, script),
         date=facts.source_date, publisher=facts.publisher,
         rights=facts.rights, creators=facts.creators, sources=tuple(s for s in sources if s),
     )
