@@ -337,6 +337,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="more log output (-v: info, -vv: debug)")
     parser.add_argument("--strict", action="store_true", help="make every warning fatal (exit 71)")
     parser.add_argument("--traceback", action="store_true", help="show a traceback on errors")
+    parser.add_argument("--max-paragraph", type=int, default=Options.max_paragraph, metavar="CHARS",
+                        help="longest paragraph the PDF and EPUB are made for "
+                             f"(default: {Options.max_paragraph:,} characters)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary, add_arguments, runner in COMMANDS:
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -370,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     args.warnings = configure_logging(args.verbose)
     try:
-        options = Options.from_environment(strict=args.strict)
+        options = Options.from_environment(strict=args.strict,
+                                           max_paragraph=getattr(args, "max_paragraph", Options.max_paragraph))
         code = args.runner(args, options)
         refuse_if_strict(args)
         return code

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from publish.formats import COLLECTIONS, format_for
@@ -144,9 +145,50 @@ class Layout:
     # -- seeds ------------------------------------------------------------------
 
     def seed_candidates(self) -> list[Path]:
-        """Every file in the seeds folder that may be a seed (not hidden, not a sidecar), sorted."""
+        """Every entry in the seeds folder that may be a seed (not hidden, not a sidecar, not a
+        folder), sorted. Links and special files are listed too, so that
+        :func:`seed_problem` can refuse them by name instead of skipping them unseen."""
         with os.scandir(self.seeds) as entries:
             return sorted(Path(entry.path) for entry in entries
-                          if entry.is_file() and not entry.name.startswith(".")
+                          if not entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")
                           and not entry.name.lower().endswith(SIDECAR_SUFFIX))
+
+
+def seed_problem(seed: Path) -> str | None:
+    """Why a seed may not be read, or None: only regular files inside its own folder are.
+
+    A symbolic link is followed only to a regular file inside the seed's folder
+    (POSIX ``realpath``); a link out of it, a broken link, a loop, a FIFO (which
+    would block the build), a device or a socket is refused. To publish a file
+    kept elsewhere, copy it into the folder.
+    """
+    try:
+        info = seed.lstat()
+    except OSError as error:
+        return f"cannot read: {error.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = seed.resolve(strict=True)
+        except RuntimeError:
+            return "a symbolic link loop; refused"
+        except OSError as error:
+            return f"a symbolic link to {os.readlink(seed)}, which cannot be read ({error.strerror}); refused"
+        folder = seed.parent.resolve()
+        if folder not in target.parents:
+            return (f"a symbolic link to {target}, outside {folder.name}/; refused (to publish "
+                    f"that file, copy it into {folder.name}/)")
+        info = target.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return f"{special_kind(info.st_mode)}, not a regular file; refused"
+    return None
+
+
+def special_kind(mode: int) -> str:
+    """What a file that is not regular is, in words."""
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
 

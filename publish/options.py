@@ -32,6 +32,9 @@ class Options:
     ``SOURCE_DATE_EPOCH`` or the caller), not read from the clock, so it is the
     same on every run. ``tei_all``: the official TEI P5 schema
     (``tei_all.rng``) that ``publish validate`` also checks masters against.
+    ``max_paragraph``: the longest paragraph, in characters, the PDF and EPUB are
+    made for (WeasyPrint's line breaking grows faster than the paragraph); a
+    longer one fails those editions within seconds and the master is still written.
     """
 
     source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
@@ -40,6 +43,7 @@ class Options:
     encoding: str | None = None
     date_pinned: bool = False
     tei_all: Path | None = None
+    max_paragraph: int = 100_000
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> Options:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from publish.errors import PublishError
+from publish.errors import PublishError, RenderError
 from publish.formats import format_for, load
 from publish.layout import asset_folder_name
 from publish.normalise import normalise_with_assets, read_source
 from publish.options import Options
-from publish.tei import serialise
+from publish.tei import TEI_NS, serialise
 from publish.tei.master import Master
 from publish.tei.validate import check_publish_schema
 
@@ -66,7 +66,30 @@ def load_master(path: Path) -> Master:
 
 def render(master: Master, kind: str, options: Options) -> bytes:
     """One edition of a master: the renderer its :data:`~publish.formats.FORMATS` row names."""
+    check_paragraphs(master, kind, options)
     return load(format_for(kind).render)(master, options)
+
+
+#: The elements that are laid out as one paragraph (TEI P5 §1.3 chunks and their kin).
+PARAGRAPHS = ("p", "ab", "head", "l", "item", "cell", "label", "note", "quote")
+
+
+def check_paragraphs(master: Master, kind: str, options: Options) -> None:
+    """Refuse, within seconds, an edition whose longest paragraph exceeds ``max_paragraph``.
+
+    WeasyPrint breaks a paragraph into lines in time that grows faster than its
+    length (a 20 MB paragraph ran for over 7 minutes), so the limit is checked on
+    the master before any layout; the master itself is lossless and always kept.
+    """
+    longest = 0
+    for element in master.tree.iter(*(f"{{{TEI_NS}}}{name}" for name in PARAGRAPHS)):
+        longest = max(longest, sum(len(text) for text in element.itertext()))
+        if longest > options.max_paragraph:
+            raise RenderError(
+                f"a paragraph of more than {options.max_paragraph:,} characters is over the limit "
+                f"for the {kind} edition (--max-paragraph, default {Options.max_paragraph:,}); "
+                "the TEI master is kept; split the paragraph or raise the limit with "
+                "--max-paragraph CHARS", master.shown)
 
 
 def produce(seed: Path, kinds: tuple[str, ...], options: Options,

@@ -144,6 +144,9 @@
     <p class="{@type}"><xsl:call-template name="id"/><xsl:apply-templates/></p>
   </xsl:template>
 
+  <!-- Fallback content (of object, iframe, video, …) and inline SVG's text, marked by class. -->
+  <xsl:template match="tei:seg"><span class="{@type}"><xsl:apply-templates/></span></xsl:template>
+
   <xsl:template match="tei:hi">
     <xsl:variable name="name">
       <xsl:choose>

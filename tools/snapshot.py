@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,8 +64,8 @@ def main() -> int:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         print(f"{digest}  {path.relative_to(dist)}")
     for line in (build.stderr + deposit.stderr).splitlines():
-        if "failed" in line or "refused" in line:
-            print("#", line.replace(str(work), "<work>"))
+        if "failed" in line or "refused" in line:  # timings differ from run to run
+            print("#", re.sub(r" in [\d.]+ s", "", line.replace(str(work), "<work>")))
     print(f"# build exit {build.returncode}, deposit exit {deposit.returncode}")
     if not args.keep:
         shutil.rmtree(work)

@@ -31,7 +31,7 @@ from pathlib import Path
 from publish.build.job import Job
 from publish.errors import InputError, UsageError
 from publish.formats import format_for, kinds
-from publish.layout import Layout, file_sha256, images_under, sidecar_path
+from publish.layout import Layout, file_sha256, images_under, seed_problem, sidecar_path
 from publish.log import LOGGER
 
 #: The record fields every output depends on; templates matter only to rendered outputs.
@@ -199,6 +199,11 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
                 outcomes.append(Outcome(identifier, "failed", path.name,
                                         f"{path}: seeds {names} share the id {identifier!r}",
                                         UsageError.exit_code))
+            continue
+        problem = seed_problem(seed)
+        if problem:  # before anything reads it: a FIFO would block, a link out would leak
+            outcomes.append(Outcome(identifier, "failed", seed.name, f"{seed}: {problem}",
+                                    InputError.exit_code))
             continue
         try:
             if seed.parent not in images:

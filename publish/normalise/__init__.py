@@ -8,16 +8,17 @@ whether the bytes look like the format, so a suffix that lies is caught.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
 from lxml import etree
 
 from publish.errors import InputError, UnsupportedFormatError
-from publish.layout import sidecar_path
+from publish.layout import seed_problem, sidecar_path
 from publish.log import LOGGER
 from publish.metadata import Metadata, load_sidecar
-from publish.normalise import docx, html, language, markdown, tei, text
+from publish.normalise import docx, html, language, markdown, tei, text, words
 from publish.normalise.base import Normalised, Source
 from publish.normalise.safezip import looks_like_zip
 from publish.options import Options
@@ -70,6 +71,9 @@ def seed_suffixes() -> tuple[str, ...]:
 def read_source(path: Path) -> Source:
     """Read a seed and its sidecar, if it has one."""
     path = Path(path)
+    problem = seed_problem(path)
+    if problem:
+        raise InputError(problem, path)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -93,6 +97,7 @@ def normalise_with_assets(source: Source, options: Options
     """
     module = normaliser_for(source.path, source.data)
     result: Normalised = module.normalise(source)
+    result = with_words_checked(result, source)
     meta = source.sidecar.over(result.found)
     record = SourceRecord(
         filename=source.path.name, size=len(source.data),
@@ -108,6 +113,16 @@ def normalise_with_assets(source: Source, options: Options
     check_publish_schema(tree, source.path)
     LOGGER.info("%s: normalised with the %s normaliser", source.path, module.NAME)
     return tree, result.assets
+
+
+def with_words_checked(result: Normalised, source: Source) -> Normalised:
+    """The result with the words-in = words-out check recorded first in ``normalization``."""
+    if result.reading is None:
+        return result
+    sentence = words.check(result.reading, result.text, source.path, result.reading_of)
+    decisions = dataclasses.replace(result.decisions,
+                                    normalization=(sentence,) + result.decisions.normalization)
+    return dataclasses.replace(result, decisions=decisions)
 
 
 def normalise_file(path: Path, options: Options) -> etree._ElementTree:

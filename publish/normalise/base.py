@@ -47,3 +47,7 @@ class Normalised:
     bom: bool = False
     line_endings: str | None = None
     assets: tuple[tuple[str, bytes], ...] = ()
+    #: An independent reading of the source's visible text, and what it was read from,
+    #: which :func:`publish.normalise.words.check` finds word for word in ``text``.
+    reading: str | None = None
+    reading_of: str = ""

@@ -44,6 +44,7 @@ from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise import safezip
 from publish.normalise.base import Normalised, Source
 from publish.normalise.document import from_document
+from publish.normalise.words import docx_reading
 from publish.normalise.xhtml_parse import parse_html
 from publish.tei import T, safe_parser
 
@@ -77,6 +78,7 @@ def normalise(source: Source) -> Normalised:
                                      source.path)
     members = safezip.read_members(source.data, source.path)
     check_package(members, source)
+    check_depth(members, source)
     images: dict[str, bytes | str] = {}
     result = convert(members, images, source)
     found = core_properties(members, source)
@@ -84,8 +86,11 @@ def normalise(source: Source) -> Normalised:
     skipped = sorted({m.message for m in result.messages})
     if skipped:
         extra += ("Word features not carried over: " + "; ".join(skipped) + ".",)
-    normalised = from_document(source, parse_html(result.value or "<p></p>"), found,
+    normalised = from_document(source, parse_html(result.value or "<p></p>", source.path), found,
                                images=images, local_images=False, extra=extra)
+    normalised = dataclasses.replace(
+        normalised, reading=docx_reading(members),
+        reading_of="the w:t text of word/document.xml, its footnotes and endnotes")
     if b'"Symbol"' in members.get("word/document.xml", b""):
         count = regularise_symbol_font(normalised.text)
         if count:
@@ -97,6 +102,31 @@ def normalise(source: Source) -> Normalised:
             normalised = dataclasses.replace(normalised, decisions=decisions,
                                              found=dataclasses.replace(normalised.found, title=title))
     return normalised
+
+
+#: The deepest element nesting read from a part (``w:document`` is 1; a paragraph in a
+#: table in a table is about 12). mammoth reads by recursion, a dozen frames a level,
+#: so deeper parts (tables nested ~35 deep) are refused before it runs.
+MAX_XML_DEPTH = 120
+
+
+def check_depth(members: dict[str, bytes], source: Source) -> None:
+    """Refuse a part nested deeper than :data:`MAX_XML_DEPTH`, naming it and its depth."""
+    for name in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
+        if name not in members:
+            continue
+        depth = deepest = 0
+        for event, element in etree.iterparse(io.BytesIO(members[name]), events=("start", "end"),
+                                              resolve_entities=False, no_network=True,
+                                              huge_tree=True):
+            depth += 1 if event == "start" else -1
+            if depth > MAX_XML_DEPTH:
+                raise InputError(f"{name} nests elements more than {MAX_XML_DEPTH} deep (tables in "
+                                 "tables, say); refused: mammoth, which reads Word files, cannot "
+                                 "follow deeper", source.path)
+            deepest = max(deepest, depth)
+            if event == "end":
+                element.clear(keep_tail=True)
 
 
 #: The Symbol font's encoding (Adobe Symbol, as Word keys it at U+F000 + code) → Unicode.

@@ -1,6 +1,6 @@
 """HTML (a whole page or a fragment) → TEI P5.
 
-Parsed with lxml.html (the HTML Living Standard's elements; libxml2's parser),
+Parsed by the HTML Living Standard's own algorithm (§13.2, tinyhtml5),
 mapped by :mod:`publish.normalise.xhtml_to_tei` into the TEI P5 elements of
 ch. 3, 4 and 14 of the Guidelines. Metadata follows the HTML Living Standard
 §4.2.5 (``<meta name>``) and the Dublin Core in HTML convention (DCMI, "Expressing
@@ -24,22 +24,26 @@ Supports:
 - [x] ``img`` and ``figure``/``figcaption`` → ``figure``/``graphic``/``figDesc`` (alt text);
       images from ``data:`` URLs or files beside the page, copied into the assets
 - [x] ``q`` → ``q``; ``br`` → ``lb``; ``lang`` on inline elements → ``foreign xml:lang``
-- [x] scripts, event handlers, ``javascript:`` URLs, iframes, objects, embeds, ``<base>``:
-      dropped, each drop a WARNING
+- [x] scripts, event handlers, ``javascript:`` URLs, embeds, ``<base>``: dropped, each drop a WARNING
+- [x] ``object``, ``iframe``, ``video``, ``audio``, ``canvas``, ``noscript``: never run or fetched
+      (WARNING); their fallback content kept as ``seg``/``ab type="fallback" subtype=<name>``
+- [x] inline SVG and MathML: their text kept (``seg type="svg"``), scripts and animations dropped
 - [-] remote and ``file:`` images: never fetched; the figure keeps the alt text and says why (WARNING)
 - [-] links to other files (relative URLs): kept as text, the target left out (it would be broken)
-- [-] ``audio``/``video``: only their fallback text is kept (WARNING)
 - [ ] CSS: styles are left out; ``dir`` attributes are left to the renderers' language rules
 - [ ] forms: controls are left out, their labels kept
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from publish.log import LOGGER
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
 from publish.normalise.document import from_document
+from publish.normalise.words import html_reading
 from publish.normalise.xhtml_parse import drop_unsafe, parse_html
 from publish.tei import xml
 
@@ -62,10 +66,12 @@ META_NAMES = {
 def normalise(source: Source) -> Normalised:
     """Normalise an HTML page or fragment into a TEI ``text`` and its record."""
     decoded = decode(source.data, source.path, source.encoding)
-    document = parse_html(decoded.text)
+    document = parse_html(decoded.text, source.path)
     found = page_metadata(document)
+    reading = html_reading(document)  # before anything is dropped: what a browser shows
     drop_unsafe(document, source.path)
-    return from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom)
+    result = from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom)
+    return dataclasses.replace(result, reading=reading, reading_of="its text as an HTML5 parser reads it")
 
 
 def page_metadata(document) -> Metadata:

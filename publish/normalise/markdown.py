@@ -15,7 +15,9 @@ Supports:
       other keys are ignored and recorded)
 - [x] ATX and setext headings → nested ``div``/``head``; the first heading is the title
       when the front matter gives none
-- [x] paragraphs, block quotes → ``quote``, thematic breaks → ``milestone``
+- [x] paragraphs, block quotes → ``quote``, thematic breaks → ``milestone``; quotes nested
+      deeper than 40 are flattened into the 40th (WARNING); other nesting deeper than
+      markdown-it's 256 levels is refused (it would drop the rest)
 - [x] bullet and ordered lists, nested, tight or loose → ``list``/``item``
 - [x] GFM pipe tables → ``table`` with a ``role="label"`` header row
 - [x] footnotes ``[^1]`` → ``note place="foot"`` where referred to; a second reference points at it
@@ -34,6 +36,7 @@ Supports:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 
@@ -47,6 +50,7 @@ from publish.metadata import SIDECAR_KEYS, Metadata, metadata_from_mapping
 from publish.normalise.base import Normalised, Source
 from publish.normalise.decode import decode
 from publish.normalise.document import from_document
+from publish.normalise.words import html_reading
 from publish.normalise.xhtml_parse import drop_unsafe, parse_html
 
 NAME = "markdown"
@@ -62,10 +66,39 @@ ALIASES = {"authors": "author", "lang": "language", "license": "licence",
            "license_url": "licence_url", "licence-url": "licence_url", "license-url": "licence_url"}
 
 
+#: markdown-it's nesting limit (``maxNesting``; 20 in the ``commonmark`` preset), raised
+#: to what a TEI master holds (libxml2 parses 256 levels). At the limit markdown-it
+#: drops the rest of the block without a word, so reaching it is refused, never passed.
+MAX_NESTING = 256
+#: Block quotes nested deeper than this (``>>>>…``) are flattened into the deepest
+#: one, with a WARNING, before parsing: the HTML layer keeps at most
+#: :data:`publish.normalise.xhtml_parse.MAX_DEPTH` levels in all.
+MAX_QUOTES = 40
+QUOTE_MARKERS = re.compile(r"^((?:[ ]{0,3}>[ ]?){" + str(MAX_QUOTES) + r"})(?:[ ]{0,3}>[ ]?)+", re.M)
+
+
 def parser() -> MarkdownIt:
     """CommonMark with raw HTML, GFM tables and strikethrough, and footnotes."""
-    return (MarkdownIt("commonmark", {"html": True})
+    return (MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
             .enable("table").enable("strikethrough").use(footnote_plugin))
+
+
+def render(text: str, source: Source) -> str:
+    """The HTML of a Markdown text; deep quotes flattened, nesting markdown-it would drop refused."""
+    text, count = QUOTE_MARKERS.subn(r"\1", text)
+    if count:
+        LOGGER.warning("%s: block quotes nested more than %d deep on %d line(s) are flattened into "
+                       "the %dth level (their text is kept)", source.path, MAX_QUOTES, count, MAX_QUOTES)
+    md, env = parser(), {}
+    tokens = md.parse(text, env)
+    deepest = max((token.level for token in tokens), default=0)
+    if deepest >= MAX_NESTING - 1:
+        line = next((t.map[0] + 1 for t in tokens if t.level >= MAX_NESTING - 2 and t.map), None)
+        raise InputError(f"lists or quotations nested {MAX_NESTING} deep"
+                         + (f" (from line {line})" if line else "")
+                         + f"; markdown-it reads at most {MAX_NESTING} levels, and would leave the "
+                         "rest out: nest less deeply", source.path)
+    return md.renderer.render(tokens, md.options, env)
 
 
 def normalise(source: Source) -> Normalised:
@@ -73,13 +106,15 @@ def normalise(source: Source) -> Normalised:
     decoded = decode(source.data, source.path, source.encoding)
     text = decoded.text.lstrip("\ufeff")
     found, text, ignored = front_matter(text, source)
-    document = parse_html(parser().render(text))
+    document = parse_html(render(text, source), source.path)
+    reading = html_reading(document)  # the text of the rendered HTML, before anything is dropped
     drop_unsafe(document, source.path)
     extra = ("The Markdown was read as CommonMark with GFM tables, strikethrough and footnotes.",)
     if ignored:
         extra += (f"Front-matter keys not used: {', '.join(ignored)}.",)
-    return from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom,
-                         extra=extra)
+    result = from_document(source, document, found, encoding=decoded.encoding, bom=decoded.bom,
+                           extra=extra)
+    return dataclasses.replace(result, reading=reading, reading_of="the text of its rendered HTML")
 
 
 def front_matter(text: str, source: Source) -> tuple[Metadata, str, list[str]]:

@@ -19,9 +19,16 @@ def local_file(source: Path, src: str) -> tuple[bytes | None, str]:
     if relative.startswith("/") or "\\" in relative or ".." in relative.split("/"):
         return None, "a path outside the source's folder"
     folder = source.resolve().parent
-    candidate = (folder / relative).resolve()
-    if folder not in candidate.parents or not candidate.is_file():
+    try:
+        candidate = (folder / relative).resolve(strict=True)
+    except RuntimeError:
+        return None, "a symbolic link loop"
+    except OSError:
         return None, "no such file beside the source"
+    if folder not in candidate.parents:
+        return None, "a symbolic link out of the source's folder (copy the file in instead)"
+    if not candidate.is_file():
+        return None, "not a regular file (a FIFO, device, socket or folder)"
     if candidate.stat().st_size > 50 * 1024 * 1024:
         return None, "larger than 50 MB"
     return candidate.read_bytes(), ""

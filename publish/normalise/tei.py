@@ -48,6 +48,7 @@ from publish.errors import InputError, UnsupportedFormatError
 from publish.metadata import ISO_DATE, LANGUAGE_TAG, Metadata
 from publish.normalise.base import Normalised, Source
 from publish.normalise.tei_body import TeiConverter
+from publish.normalise.words import tei_reading
 from publish.tei import TEI_NS, first_text, localname, parse_bytes, tag, xml, xpath
 
 NAME = "tei"
@@ -75,7 +76,8 @@ def normalise(source: Source) -> Normalised:
     return Normalised(text=tei_text, found=header_metadata(root),
                       decisions=converter.decisions(), assets=converter.assets.items(),
                       encoding=document.docinfo.encoding or "UTF-8",
-                      bom=source.data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))
+                      bom=source.data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")),
+                      reading=tei_reading(text), reading_of="the text of its text element")
 
 
 def header_metadata(root: etree._Element) -> Metadata:

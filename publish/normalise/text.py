@@ -87,6 +87,7 @@ def normalise(source: Source) -> Normalised:
         found=found_metadata(text, blocks, heading),
         encoding=decoded.encoding, bom=decoded.bom, line_endings=line_endings,
         decisions=decisions(decoded.encoding, line_endings, stats, heading is not None),
+        reading=decoded.text, reading_of="its decoded text",
     )
 
 

@@ -15,6 +15,9 @@ from publish.normalise.structure import Heading, fill
 from publish.normalise.xhtml_notes import is_notes_container
 from publish.tei import T, localname
 
+#: What may not stay inside a heading: it is moved after it.
+MOVED_OUT = {"table", "list", "quote", "figure", "milestone", "p", "ab"}
+
 
 class BlockElements:
     """Handlers ``html_<name>`` for HTML's block elements, mixed into the converter.
@@ -24,12 +27,17 @@ class BlockElements:
     """
 
     def heading(self, element: etree._Element, level: int, top: bool) -> list:
-        head = self.phrase(T.head(), element)
+        # A table, list, quotation or figure inside a heading (the HTML5 parser puts one
+        # there after an unclosed <h1>, as browsers do) follows the heading instead:
+        # no reading system shows a table in a heading.
+        pieces = self.children(element)
+        after = [p for p in pieces if not isinstance(p, str) and localname(p) in MOVED_OUT]
+        head = fill(T.head(), [p for p in pieces if not any(p is a for a in after)], "phrase")
         ids = [element.get("id")] + [a.get("id") or a.get("name") for a in element.iter("a")]
         parent = element.getparent()
         if parent is not None and parent.tag in ("section", "article") and parent.get("id"):
             ids.append(parent.get("id"))
-        return [Heading(level, head, tuple(i for i in ids if i))]
+        return [Heading(level, head, tuple(i for i in ids if i)), *after]
 
     def html_p(self, element, top):
         p = self.phrase(T.p(), element)

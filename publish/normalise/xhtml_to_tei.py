@@ -28,14 +28,14 @@ from publish.normalise import structure
 from publish.normalise.resources import short
 from publish.normalise.structure import Assets, Report, SourceIds, fill
 from publish.normalise.xhtml_blocks import BlockElements
+from publish.normalise.xhtml_fallback import FallbackElements
 from publish.normalise.xhtml_figures import FigureElements
 from publish.normalise.xhtml_notes import NoteElements
 from publish.tei import T, xml
 
 #: Not text: styling and machinery, left out quietly (recorded in the report).
 QUIET_DROPS = {"style", "template", "link", "meta", "title", "head", "input", "select",
-               "textarea", "source", "track", "param", "wbr", "colgroup", "col", "area", "map",
-               "canvas"}
+               "textarea", "source", "track", "param", "wbr", "colgroup", "col", "area", "map"}
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 RENDS = {"em": "italic", "i": "italic", "cite": "italic", "var": "italic", "dfn": "italic",
          "strong": "bold", "b": "bold", "u": "underline", "ins": "underline",
@@ -47,14 +47,14 @@ CODE = {"code", "kbd", "samp", "tt"}
 TRANSPARENT = {"html", "body", "div", "section", "article", "main", "header", "footer", "nav",
                "aside", "center", "address", "details", "summary", "hgroup", "form", "fieldset",
                "legend", "span", "font", "abbr", "acronym", "time", "data", "bdi", "bdo",
-               "label", "nobr", "ruby", "rb", "rt", "rp", "picture", "noscript", "button",
+               "label", "nobr", "ruby", "rb", "rt", "rp", "picture", "button",
                "figcaption", "caption", "thead", "tbody", "tfoot", "output", "meter",
                "progress", "dialog", "menu", "optgroup", "option", "blink", "marquee",
-               "audio", "video", "svg", "math"}
+               "math"}
 WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 
 
-class Converter(BlockElements, FigureElements, NoteElements):
+class Converter(BlockElements, FigureElements, NoteElements, FallbackElements):
     """Walks an lxml.html body and yields TEI pieces (see :mod:`publish.normalise.structure`).
 
     An element named ``x`` goes to the method ``html_x`` if there is one (here or
@@ -108,6 +108,8 @@ class Converter(BlockElements, FigureElements, NoteElements):
 
     def convert(self, element: etree._Element, top: bool = False) -> list:
         """The pieces one HTML element becomes."""
+        if element.tag.startswith("{"):
+            return self.foreign(element, element.tag.rsplit("}", 1)[1].lower())
         name = element.tag.lower()
         if element.get("id") in self.note_bodies and element.get("id") in self.note_refs:
             return []  # placed where it is referred to
@@ -125,8 +127,6 @@ class Converter(BlockElements, FigureElements, NoteElements):
             return []
         if name not in TRANSPARENT:
             self.report.kept_text[f"<{name}>"] += 1
-        if name in ("audio", "video"):
-            LOGGER.warning("%s: <%s> not included (only its fallback text is kept)", self.source, name)
         return self.with_language(element, self.children(element, top and name in TRANSPARENT))
 
     def phrase(self, container: etree._Element, element: etree._Element) -> etree._Element:

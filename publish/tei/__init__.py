@@ -37,17 +37,26 @@ def localname(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def safe_parser(**kwargs) -> etree.XMLParser:
-    """An XML parser that resolves no entities, loads no DTD, touches no network."""
+def safe_parser(huge_tree: bool = False, **kwargs) -> etree.XMLParser:
+    """An XML parser that resolves no entities, loads no DTD, touches no network.
+
+    ``huge_tree`` lifts libxml2's limits (10 MB text nodes, 256 levels): only for
+    masters publish wrote itself, whose nesting the normalisers bound.
+    """
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, **kwargs)
+                           dtd_validation=False, huge_tree=huge_tree, **kwargs)
 
 
-def parse_bytes(data: bytes, path: str | Path | None = None) -> etree._ElementTree:
+def parse_bytes(data: bytes, path: str | Path | None = None, *, huge_tree: bool = False
+                ) -> etree._ElementTree:
     """Parse XML bytes safely; raise :class:`InputError` naming ``path``."""
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, safe_parser(huge_tree=huge_tree))
     except etree.XMLSyntaxError as err:
+        if "Excessive depth" in str(err):  # libxml2's 256 levels: said in the user's words
+            raise InputError(f"elements nested deeper than 256 levels (line {err.lineno}; libxml2's "
+                             "limit for XML publish did not write); refused: nest less deeply",
+                             path) from None
         raise InputError(f"not well-formed XML: {err}", path) from None
     return root.getroottree()
 

@@ -54,7 +54,8 @@ class Master:
     def from_bytes(cls, identifier: str, data: bytes, assets: Mapping[str, bytes] | None = None,
                    path: Path | None = None) -> Master:
         """Parse a master's bytes; refuse anything that is not a TEI document."""
-        tree = parse_bytes(data, path or f"{identifier}.xml")
+        # huge_tree: a master's one paragraph may be longer than libxml2's 10 MB text limit.
+        tree = parse_bytes(data, path or f"{identifier}.xml", huge_tree=True)
         if tree.getroot().tag != tag("TEI"):
             raise InvalidTEIError(f"not a TEI document: the root element is {tree.getroot().tag}",
                                   path or f"{identifier}.xml")

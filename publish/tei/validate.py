@@ -40,6 +40,6 @@ def first_error(schema: etree.RelaxNG, tree: etree._ElementTree) -> str | None:
 def check_publish_schema(tree: etree._ElementTree, path: Path | str) -> None:
     """Raise :class:`InvalidTEIError` if ``tree`` is outside the publish subset."""
     # Re-parse the serialised bytes so error lines are those of the written file.
-    problem = first_error(publish_schema(), parse_bytes(serialise(tree), path))
+    problem = first_error(publish_schema(), parse_bytes(serialise(tree), path, huge_tree=True))
     if problem:
         raise InvalidTEIError(f"not valid against publish.rng: {problem}", path)

@@ -18,8 +18,9 @@ XSLT) → HTML text for WeasyPrint (:mod:`.html`) → WeasyPrint with
   :mod:`.weasyprint_patch` records, the one module that touches WeasyPrint's
   internals);
 * every font is embedded and subset with a ToUnicode map (WeasyPrint);
-* a glyph missing from every font (``.notdef``, "tofu") is an error, never a
-  warning (:mod:`.glyphs`);
+* a glyph missing from every font (``.notdef``, "tofu") is never drawn: the
+  page is drawn again with the code point in a small box and a WARNING
+  (:mod:`.glyphs`, :mod:`.placeholders`);
 * the bytes are reproducible: every date comes from ``SOURCE_DATE_EPOCH`` and
   the trailer ``/ID`` is the MD5 of the objects (pydyf).
 
@@ -34,15 +35,18 @@ master's images from memory.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from publish.errors import PublishError, RenderError
 from publish.options import Options
 from publish.render.fetcher import SafeFetcher
 from publish.render.pdf.finisher import Finisher
+from publish.render.pdf.glyphs import MissingGlyphs
 from publish.render.pdf.html import html_text, resolve_auto_direction
 from publish.render.pdf.metadata import Edition, shorten
 from publish.render.pdf.pdfa import PDF_VARIANT
+from publish.render.pdf.placeholders import spelled_out, with_placeholders
 from publish.render.pdf.weasyprint_patch import actual_text, structure_origins
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
@@ -64,14 +68,27 @@ def warm_up(templates: Path) -> None:
 
 def render(master: Master, options: Options) -> bytes:
     """The bytes of the PDF/A-3 edition of one TEI master (see :mod:`publish.formats`)."""
-    import weasyprint
-
     tei = master.tree
     edition = Edition.from_tei(tei)
     # The stylesheet by absolute URL; everything else (graphic/@url = "<id>_assets/…")
     # relative to the TEI file, as the normalisers write it.
     stylesheet = (options.templates / STYLESHEET).resolve().as_uri()
     html = html_text(to_xhtml(tei, options.templates, "pdf", stylesheet), edition)
+    try:
+        return write(html, master, options, edition)
+    except MissingGlyphs as missing:  # drawn again, each such character as a visible placeholder
+        xhtml = to_xhtml(tei, options.templates, "pdf", stylesheet)
+        with_placeholders(xhtml.getroot(), missing.codepoints, master.shown)
+        # The running header draws the short title from an attribute: there, the code point as text.
+        header = dataclasses.replace(edition, short_title=spelled_out(edition.short_title,
+                                                                       missing.codepoints))
+        return write(html_text(xhtml, header), master, options, edition)
+
+
+def write(html: str, master: Master, options: Options, edition: Edition) -> bytes:
+    """WeasyPrint's PDF/A-3 of the HTML, finished (see :class:`Finisher`)."""
+    import weasyprint
+
     # WeasyPrint names each image by the md5 of its URL, so the document is given a
     # fixed virtual location: the PDF's bytes must not depend on where the TEI sits.
     # Its images are served from memory under that location.

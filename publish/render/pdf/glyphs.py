@@ -1,10 +1,23 @@
-"""The glyph check: a character no installed font has is an error, never tofu."""
+"""The glyph check: a character no installed font has is never drawn as tofu.
+
+The renderer catches :class:`MissingGlyphs` and draws the document again with
+those characters as placeholders (:mod:`publish.render.pdf.placeholders`);
+a character missing even then is an error.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from publish.errors import RenderError
+
+
+class MissingGlyphs(RenderError):
+    """Characters drawn as ``.notdef``; the renderer draws them again as placeholders."""
+
+    def __init__(self, message: str, path: Path, codepoints: set[int]) -> None:
+        super().__init__(message, path)
+        self.codepoints = codepoints
 
 
 def refuse_missing_glyphs(document, tei_path: Path) -> None:
@@ -18,8 +31,8 @@ def refuse_missing_glyphs(document, tei_path: Path) -> None:
     if missing:
         listed = ", ".join(f"U+{cp:04X} {describe(cp)}" for cp in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise RenderError(f"no installed font has a glyph for {listed}{more} (.notdef would be drawn)",
-                          tei_path)
+        raise MissingGlyphs(f"no installed font has a glyph for {listed}{more} (.notdef would be drawn)",
+                            tei_path, set(missing))
 
 
 def describe(codepoint: int) -> str:

@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -25,7 +26,6 @@ import pytest
 from lxml import etree
 
 from publish import pipeline
-from publish.errors import RenderError
 from publish.normalise import normalise_file
 from publish.options import TEMPLATES, Options
 from publish.render.pdf import Edition, render, resolve_auto_direction, shorten
@@ -34,6 +34,7 @@ from publish.render.xhtml import direction
 from publish.tei import TEI_NS, parse_file, serialise, xpath
 
 from tests.conftest import EPOCH, SAMPLE, render_file, write_master
+from tests.normalise.conftest import warnings_logged
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_ID = SAMPLE.stem
@@ -363,18 +364,24 @@ def test_left_to_right_text_is_set_from_the_left(editions):
 
 # -- failures --------------------------------------------------------------------
 
-def test_missing_glyph_is_an_error_naming_document_and_character(tmp_path):
-    seed = FIXTURES / "pdf_missing_glyph.txt"
-    tei = tmp_path / "tei" / f"{seed.stem}.xml"
-    tei.parent.mkdir()
-    tei.write_bytes(serialise(normalise_file(seed, options())))
-    out = tmp_path / "pdf" / "missing.pdf"
-    with pytest.raises(RenderError) as raised:
-        render_pdf(tei, out, options())
-    message = raised.value.one_line()
-    assert str(tei) in message and "U+10FFFD" in message and "private-use" in message
-    assert raised.value.exit_code == 70
-    assert not out.exists() and not any(out.parent.glob("*")) if out.parent.exists() else True
+@pytest.mark.warns
+def test_characters_no_font_draws_are_boxed_in_the_pdf_and_kept_in_tei_and_epub(tmp_path):
+    """Issue 15: an unassigned code point and a plane-16 private-use one, which no font has."""
+    seed = tmp_path / "undrawable.txt"
+    seed.write_text("Unassigned \u0378 and private use \U0010FFFD, both kept.\n", encoding="utf-8")
+    master = pipeline.normalise(seed, options())
+    assert "\u0378" in master.data.decode() and "\U0010FFFD" in master.data.decode()
+    with warnings_logged() as records:
+        pdf = pipeline.render(master, "pdf", options())
+    messages = " ".join(r.getMessage() for r in records)
+    assert "U+0378 (an unassigned code point)" in messages and "U+10FFFD (a private-use" in messages
+    (tmp_path / "u.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "u.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "U+0378" in text and "U+10FFFD" in text  # the placeholder boxes, not tofu
+    with zipfile.ZipFile(io.BytesIO(pipeline.render(master, "epub", options()))) as book:
+        xhtml = "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert "\u0378" in xhtml and "\U0010FFFD" in xhtml
 
 
 def test_not_well_formed_tei_is_an_input_error(tmp_path, options):
