@@ -30,6 +30,7 @@ from lxml import etree
 from publish.normalise.decode import decode
 from publish.tei import parse_file, xml
 from publish.tei.validate import first_error
+
 from tests.conftest import EPOCH, ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
