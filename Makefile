@@ -14,10 +14,18 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # it, it falls back to fontTools, about 5x slower per document.
 # fonts-junicode: the MUFI private-use characters of medieval texts (8.7 MB),
 # which no Noto face has; without it such a text fails with a missing glyph.
+# Every living script (issue 11; docs/fonts.md): fonts-noto-core has a face for
+# each script templates/scripts.css names; fonts-hanazono (HanaMinB) the CJK
+# Extensions B to E, which Noto CJK lacks (U+20000 failed with a missing glyph);
+# fonts-symbola monochrome outline emoji (U+1F600) and symbols, the only such
+# font in Debian 12: PDF/A cannot embed the colour bitmaps of
+# fonts-noto-color-emoji. fonts-noto-extra adds only weights; fonts-babelstone-han
+# (Extensions F, G) would draw any private-use character with a glyph of its own.
 # chromium, chromium-driver: the reading room's browser tests (Selenium), with no
 # browser download. npm (Debian's, unless a Node.js with npm is already there): axe-core
 # and the Nu Html Checker for those tests (package.json).
-APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode poppler-utils qpdf \
+APT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-junicode fonts-hanazono fonts-symbola \
+                poppler-utils qpdf \
                 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
                 chromium chromium-driver
 JAVA_PACKAGE := openjdk-17-jre-headless

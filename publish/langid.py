@@ -123,19 +123,27 @@ class Identification:
         return self.language != "und"
 
 
+@lru_cache(maxsize=1 << 16)
+def _letter_script(ch: str) -> str | None:
+    """The script of a letter, or ``None`` for anything else (cached: texts repeat their letters)."""
+    if unicodedata.category(ch)[0] != "L":
+        return None
+    script = ucd.script(ch)
+    return None if script in _NOT_A_SCRIPT else script
+
+
 def scripts(text: str) -> dict[str, int]:
     """Letters per script (ISO 15924 code), most frequent first.
 
     Only letters (general category L*) are counted: not marks, digits or
     punctuation, and no letter whose Script is Common or Inherited.
     """
+    # Count characters first (in C), then look up each distinct one's script once.
     counts: Counter[str] = Counter()
-    for ch in text:
-        if unicodedata.category(ch)[0] != "L":
-            continue
-        script = ucd.script(ch)
-        if script not in _NOT_A_SCRIPT:
-            counts[script] += 1
+    for ch, n in Counter(text).items():
+        script = _letter_script(ch)
+        if script:
+            counts[script] += n
     return dict(counts.most_common())
 
 
@@ -145,7 +153,11 @@ def main_script(text: str) -> str | None:
     Han is given as ``Hani``: the Unicode Script property does not tell
     simplified from traditional characters.
     """
-    counts = scripts(text)
+    return main_script_of(scripts(text))
+
+
+def main_script_of(counts: dict[str, int]) -> str | None:
+    """:func:`main_script` from letter counts already made by :func:`scripts`."""
     if not counts:
         return None
     letters = sum(counts.values())
@@ -167,6 +179,11 @@ def direction(text: str) -> str:
         if bidi in ("R", "AL"):
             return "rtl"
     return "ltr"
+
+
+def has_strong(text: str) -> bool:
+    """Whether ``text`` has a strong character (bidi class L, R or AL) to take a direction from."""
+    return any(unicodedata.bidirectional(ch) in ("L", "R", "AL") for ch in text)
 
 
 def script_direction(script: str | None) -> str:
@@ -202,7 +219,7 @@ def identify(text: str, threshold: float = THRESHOLD) -> Identification:
     letters = sum(counts.values())
     if letters < MIN_LETTERS:
         return Identification("und", 0.0)
-    script = main_script(text)
+    script = main_script_of(counts)
     language, confidence = _identifier().classify(text)
     confidence = float(confidence)
     if confidence >= threshold and _written_in(language, script) and language != "zxx":

@@ -6,7 +6,8 @@
   uses to split the book into content documents.
   Parameters: target = 'pdf' | 'epub' | 'site' (the reading room's reading view, which
   takes its notes as the EPUB does: a noteref link, the note an aside after the text);
-  css = the stylesheet href.
+  css = the stylesheet href; dir and lang, the document's direction and language
+  (computed from the text by the caller).
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -19,8 +20,9 @@
   <xsl:param name="target" select="'pdf'"/>
   <xsl:param name="css" select="''"/>
   <xsl:param name="dir" select="'ltr'"/>
-
-  <xsl:variable name="lang" select="/tei:TEI/@xml:lang"/>
+  <!-- The document's language: xml:lang, or und-<Script> when that is und
+       (publish/render/xhtml.py), so stylesheets choose faces by script. -->
+  <xsl:param name="lang" select="/tei:TEI/@xml:lang"/>
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="title" select="normalize-space($header/tei:fileDesc/tei:titleStmt/tei:title)"/>
   <xsl:variable name="bibl" select="$header/tei:fileDesc/tei:sourceDesc/tei:bibl"/>

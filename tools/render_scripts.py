@@ -1,4 +1,4 @@
-"""Render every corpus text with plain WeasyPrint and docs/scripts.css; report what went wrong.
+"""Render every corpus text with plain WeasyPrint and templates/scripts.css; report what went wrong.
 
     PYTHONPATH=. python tools/render_scripts.py OUTDIR [--und] [--sheet docs/scripts-contact-sheet.png]
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "scripts"
-CSS = ROOT / "docs" / "scripts.css"
+CSS = ROOT / "templates" / "scripts.css"
 BASE = """
 @page { size: 148mm 210mm; margin: 20mm 17mm 22mm 19mm; }  /* as templates/print.css */
 html { font-size: 10.5pt; line-height: 1.45; hyphens: auto; }

@@ -18,7 +18,7 @@ from publish.errors import InputError, UnsupportedFormatError
 from publish.layout import seed_problem, sidecar_path
 from publish.log import LOGGER
 from publish.metadata import Metadata, load_sidecar
-from publish.normalise import docx, html, markdown, tei, text, words
+from publish.normalise import docx, html, language, markdown, tei, text, words
 from publish.normalise.base import Normalised, Source
 from publish.normalise.safezip import looks_like_zip
 from publish.options import Options
@@ -104,9 +104,10 @@ def normalise_with_assets(source: Source, options: Options
         sha256=hashlib.sha256(source.data).hexdigest(), media_type=module.MEDIA_TYPE,
         normaliser=module.NAME, encoding=result.encoding, bom=result.bom,
         line_endings=result.line_endings)
+    usage = language.settle(result.text, meta.language, source.path)
     root = T.TEI()
-    root.set(xml("lang"), meta.language or "und")
-    root.append(build_header(source.identifier, meta, record, result.decisions, options))
+    root.set(xml("lang"), usage.tag)
+    root.append(build_header(source.identifier, meta, record, result.decisions, options, usage))
     root.append(result.text)
     tree = root.getroottree()
     check_publish_schema(tree, source.path)

@@ -15,6 +15,7 @@ import uuid
 from lxml import etree
 
 from publish import __version__
+from publish.langid import THRESHOLD
 from publish.metadata import Metadata
 from publish.options import Options
 from publish.tei import T, first_text, xml, xpath
@@ -26,6 +27,14 @@ LANGUAGE_NAMES = {
     "en": "English", "fr": "French", "de": "German", "zh": "Chinese", "ja": "Japanese",
     "ar": "Arabic", "he": "Hebrew", "es": "Spanish", "it": "Italian", "ru": "Russian",
     "la": "Latin", "is": "Icelandic", "nl": "Dutch", "pt": "Portuguese",
+    # the 25 most used languages and the scripts' languages of tests/fixtures/scripts
+    "hi": "Hindi", "bn": "Bengali", "ur": "Urdu", "id": "Indonesian", "sw": "Swahili",
+    "mr": "Marathi", "te": "Telugu", "tr": "Turkish", "ta": "Tamil", "vi": "Vietnamese",
+    "ko": "Korean", "th": "Thai", "gu": "Gujarati", "fa": "Persian", "pl": "Polish",
+    "uk": "Ukrainian", "el": "Greek", "hy": "Armenian", "ka": "Georgian", "yi": "Yiddish",
+    "dv": "Dhivehi", "nqo": "N’Ko", "pa": "Panjabi", "or": "Odia", "kn": "Kannada",
+    "ml": "Malayalam", "si": "Sinhala", "lo": "Lao", "km": "Khmer", "my": "Burmese",
+    "am": "Amharic", "chr": "Cherokee", "ii": "Nuosu", "yue": "Cantonese",
 }
 
 
@@ -60,6 +69,33 @@ class Decisions:
     quotation: tuple[str, ...] = ()
     segmentation: tuple[str, ...] = ()
     correction: tuple[str, ...] = ()
+    interpretation: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageUsage:
+    """The document's language, and whether it was identified from the text (``langUsage``).
+
+    ``tool`` is ``None`` when metadata (sidecar or the document's own) named
+    the language; otherwise the identifier (``py3langid``, or
+    ``py3langid+script`` when the script alone decided) with its version and
+    confidence. ``paragraphs`` counts the blocks marked with another language.
+    """
+
+    tag: str
+    tool: str | None = None
+    tool_version: str = ""
+    confidence: float = 0.0
+    paragraphs: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def used_tool(self) -> bool:
+        """Whether the identifier decided anything recorded here (so it is named in ``appInfo``)."""
+        return self.tool is not None or bool(self.paragraphs)
+
+
+#: The ``xml:id`` of the language identifier's ``application``, which ``resp`` points to.
+IDENTIFIER_ID = "py3langid"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,13 +151,21 @@ def document_urn(identifier: str) -> str:
 
 
 def build_header(identifier: str, meta: Metadata, source: SourceRecord,
-                 decisions: Decisions, options: Options) -> etree._Element:
-    """The complete ``teiHeader`` (TEI P5 §2.1)."""
+                 decisions: Decisions, options: Options,
+                 usage: LanguageUsage | None = None) -> etree._Element:
+    """The complete ``teiHeader`` (TEI P5 §2.1).
+
+    ``usage`` says how the language was found; without it, ``meta.language``
+    (or ``und``) is recorded as given.
+    """
+    usage = usage or LanguageUsage(meta.language or "und")
+    decisions = dataclasses.replace(
+        decisions, interpretation=decisions.interpretation + identification_record(usage))
     header = T.teiHeader(
         T.fileDesc(title_stmt(meta), publication_stmt(identifier, meta, options),
                    *series_stmt(meta), source_desc(meta, source)),
-        encoding_desc(source, decisions),
-        T.profileDesc(T.langUsage(language(meta.language or "und"))),
+        encoding_desc(source, decisions, usage),
+        T.profileDesc(lang_usage(usage)),
         T.revisionDesc(T.change(
             f"Normalised from {source.filename} ({source.media_type}) to TEI by the "
             f"publish {source.normaliser} normaliser, version {__version__}.",
@@ -189,24 +233,82 @@ def source_desc(meta: Metadata, source: SourceRecord) -> etree._Element:
     return T.sourceDesc(bibl)
 
 
-def encoding_desc(source: SourceRecord, decisions: Decisions) -> etree._Element:
-    """``encodingDesc`` (§2.3): the application and the editorial decisions."""
+def encoding_desc(source: SourceRecord, decisions: Decisions,
+                  usage: LanguageUsage | None = None) -> etree._Element:
+    """``encodingDesc`` (§2.3): the applications and the editorial decisions."""
     application = T.application(
         T.label("publish"),
         T.desc(f"{source.normaliser} normaliser"),
         ident="publish", version=__version__)
     application.set(xml("id"), "publish")
+    app_info = T.appInfo(application)
+    if usage is not None and usage.used_tool:
+        identifier = T.application(T.label("py3langid"), T.desc("language identification"),
+                                   ident="py3langid", version=usage.tool_version)
+        identifier.set(xml("id"), IDENTIFIER_ID)
+        app_info.append(identifier)
     editorial = T.editorialDecl()
-    for name in ("normalization", "quotation", "segmentation", "correction"):
+    for name in ("normalization", "quotation", "segmentation", "correction", "interpretation"):
         sentences = getattr(decisions, name)
         if sentences:
             editorial.append(getattr(T, name)(*[T.p(s) for s in sentences]))
     if not len(editorial):
         editorial.append(T.p("No editorial normalisation was applied."))
-    return T.encodingDesc(T.appInfo(application), editorial)
+    return T.encodingDesc(app_info, editorial)
 
 
 def language(tag: str) -> etree._Element:
     """``language`` with its ``ident`` and, where known, its English name."""
     name = LANGUAGE_NAMES.get(tag.split("-")[0].lower())
     return T.language(name, ident=tag) if name else T.language(ident=tag)
+
+
+def lang_usage(usage: LanguageUsage) -> etree._Element:
+    """``langUsage`` (§2.4.2): the document's language, then those marked on paragraphs.
+
+    What py3langid found is attributed to it (``resp``, att.global.responsibility),
+    with its calibrated probability as ``cert`` (teidata.probCert).
+    """
+    document = language(usage.tag)
+    if usage.tool and usage.tag != "und":
+        document.set("cert", f"{usage.confidence:.2f}")
+    if usage.tool:
+        document.set("resp", f"#{IDENTIFIER_ID}")
+    element = T.langUsage(document)
+    for tag, _count in usage.paragraphs:
+        other = language(tag)
+        other.set("resp", f"#{IDENTIFIER_ID}")
+        element.append(other)
+    return element
+
+
+def identification_record(usage: LanguageUsage) -> tuple[str, ...]:
+    """The sentences for ``editorialDecl/interpretation``: what was identified, by what, how surely."""
+    sentences = []
+    name = LANGUAGE_NAMES.get(usage.tag.split("-")[0].lower(), usage.tag)
+    by = f"py3langid {usage.tool_version}"
+    if usage.tool and usage.tag == "und":
+        sentences.append(
+            f"No sidecar or document metadata gave the language, and {by} could not identify it "
+            f"with confidence {THRESHOLD:.2f} or more as a language written in the text's script: "
+            f"it is recorded as und.")
+    elif usage.tool == "py3langid":
+        sentences.append(
+            f"No sidecar or document metadata gave the language: it was identified automatically "
+            f"from the text by {by} as {name} ({usage.tag}), with confidence {usage.confidence:.2f} "
+            f"(publish accepts {THRESHOLD:.2f} or more, in the text's own script).")
+    elif usage.tool == "py3langid+blocks":
+        sentences.append(
+            f"No sidecar or document metadata gave the language, and the text as a whole is mixed: "
+            f"{by} identified blocks holding {usage.confidence:.0%} of the letters as {name} "
+            f"({usage.tag}), each with confidence {THRESHOLD:.2f} or more.")
+    elif usage.tool:
+        sentences.append(
+            f"No sidecar or document metadata gave the language, and {by} knows none written in "
+            f"this script: it was taken from the script, written by {name} ({usage.tag}) only, "
+            f"which holds {usage.confidence:.0%} of the letters.")
+    for tag, count in usage.paragraphs:
+        other = LANGUAGE_NAMES.get(tag.split("-")[0].lower(), tag)
+        blocks = "block was" if count == 1 else "blocks were"
+        sentences.append(f"{count} {blocks} identified by {by} as {other} ({tag}) and marked with xml:lang.")
+    return tuple(sentences)

@@ -11,12 +11,14 @@ from tests.conftest import assert_golden
 from tests.normalise.conftest import FIXTURES, body_fragment, cases, expected_path, warnings_logged
 
 UNSAFE = FIXTURES / "html" / "unsafe.html"
+# A table of short cells, too little running text for py3langid to be sure: und, and a warning.
+UNSURE_LANGUAGE = FIXTURES / "html" / "fragment_table.html"
 #: The issue-15 page: object, embed, iframe, svg and video, then two paragraphs.
 MEDIA = FIXTURES / "html" / "media-then-paragraphs.html"
 
 
 def fragment_cases():
-    return [pytest.param(p, marks=pytest.mark.warns, id=p.name) if p in (UNSAFE, MEDIA)
+    return [pytest.param(p, marks=pytest.mark.warns, id=p.name) if p in (UNSAFE, MEDIA, UNSURE_LANGUAGE)
             else pytest.param(p, id=p.name) for p in cases("html", ".html")]
 
 

@@ -58,7 +58,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name, source, expected", CASES, ids=[c[0] for c in CASES])
+# Too short for py3langid to be sure of (yet 20 letters or more): publish warns, rightly.
+UNSURE_LANGUAGE = {"heading first line", "stray closing quote, as in the sample"}
+
+
+@pytest.mark.parametrize("name, source, expected", [
+    pytest.param(*c, id=c[0], marks=[pytest.mark.warns] if c[0] in UNSURE_LANGUAGE else [])
+    for c in CASES])
 def test_body(name, source, expected, options):
     assert body_of(source, options) == expected
 
@@ -82,6 +88,7 @@ def header(text: str, options, sidecar=Metadata()):
     return normalise_source(Source(Path("doc.txt"), text.encode(), sidecar), options).getroot()
 
 
+@pytest.mark.warns  # "Budget Report / The budget grew." is too short to identify: und, and a warning
 def test_title_from_a_heading_is_not_supplied(options):
     root = header("Budget Report\n\nThe budget grew.", options)
     title = xpath(root, "//tei:titleStmt/tei:title")[0]

@@ -94,7 +94,7 @@ def cover_svg(meta: BookMetadata, templates: Path) -> bytes:
     publisher_lines = wrap(meta.publisher or "", usable / small)[:3]
     top = 300 + size
     svg = cover_template(templates).render(
-        lang=meta.language, direction=meta.direction, width=width, height=height,
+        lang=meta.content_language, direction=meta.direction, width=width, height=height,
         alt=cover_text(meta), font_family=COVER_FONTS.get(meta.language.split("-")[0].lower(),
                                                            DEFAULT_COVER_FONT),
         title_size=size, small_size=small,

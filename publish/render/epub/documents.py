@@ -60,8 +60,8 @@ def new_document(meta: BookMetadata, title: str, title_lang: str | None = None
                  ) -> tuple[etree._Element, etree._Element]:
     """An empty XHTML document with lang, xml:lang, dir, title and the stylesheet."""
     html = etree.Element(H + "html", nsmap=NSMAP)
-    html.set("lang", meta.language)
-    html.set(XML_LANG, meta.language)
+    html.set("lang", meta.content_language)
+    html.set(XML_LANG, meta.content_language)
     html.set("dir", meta.direction)
     head = etree.SubElement(html, H + "head")
     etree.SubElement(head, H + "meta", charset="utf-8")

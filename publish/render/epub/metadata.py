@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from publish.errors import InvalidTEIError
-from publish.render.xhtml import direction
+from publish.render.xhtml import display_language, main_script, text_direction
 from publish.tei.header import HeaderFacts
 
 
@@ -26,18 +26,22 @@ class BookMetadata:
 
     identifier: str
     title: str
-    language: str
+    language: str  # xml:lang, as the header says (dc:language)
     local_id: str
     date: str | None
     publisher: str | None
     rights: str
     creators: tuple[str, ...]
     sources: tuple[str, ...]
+    #: ``rtl`` or ``ltr``, from the text's main script (publish.render.xhtml.text_direction)
+    direction: str = "ltr"
+    #: the content documents' ``lang``: ``und-<Script>`` where the header says ``und``
+    #: (publish.render.xhtml.display_language), so reading systems pick the script's face
+    content_language: str = ""
 
-    @property
-    def direction(self) -> str:
-        """``rtl`` or ``ltr``, by the book's language."""
-        return direction(self.language)
+    def __post_init__(self) -> None:
+        if not self.content_language:
+            object.__setattr__(self, "content_language", self.language)
 
     @property
     def english(self) -> bool:
@@ -51,12 +55,15 @@ def book_metadata(tei: etree._ElementTree, path: Path) -> BookMetadata:
     if not facts.urn.startswith("urn:uuid:") or not facts.title:
         raise InvalidTEIError("the teiHeader has no urn:uuid idno or no title; "
                               "normalise the source again", path)
+    script = main_script(tei)
     sources = [facts.description]
     if facts.filename or facts.sha256:
         sources.append(f"{facts.filename} (SHA-256 {facts.sha256})" if facts.sha256 else facts.filename)
     return BookMetadata(
         identifier=facts.urn, title=facts.title, local_id=facts.local_id,
-        language=facts.language, date=facts.source_date, publisher=facts.publisher,
+        language=facts.language, direction=text_direction(tei, script),
+        content_language=display_language(tei, script),
+        date=facts.source_date, publisher=facts.publisher,
         rights=facts.rights, creators=facts.creators, sources=tuple(s for s in sources if s),
     )
 

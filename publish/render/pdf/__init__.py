@@ -47,7 +47,7 @@ from publish.render.pdf.html import html_text, resolve_auto_direction
 from publish.render.pdf.metadata import Edition, shorten
 from publish.render.pdf.pdfa import PDF_VARIANT
 from publish.render.pdf.placeholders import spelled_out, with_placeholders
-from publish.render.pdf.weasyprint_patch import structure_origins
+from publish.render.pdf.weasyprint_patch import actual_text, structure_origins
 from publish.render.xhtml import to_xhtml
 from publish.tei.master import Master
 
@@ -133,7 +133,8 @@ def write(html: str, master: Master, options: Options, edition: Edition) -> byte
         relationship="Source", description="TEI P5 master of this edition (archival source)",
         created=built, modified=built)
     try:
-        with structure_origins() as origins:
+        # actual_text: every letter extractable, ligatures and conjuncts included
+        with structure_origins() as origins, actual_text():
             return document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[source],
                                       finisher=Finisher(edition, master.shown, options, origins))
     except PublishError:

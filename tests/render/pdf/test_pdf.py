@@ -222,6 +222,10 @@ def test_sample_is_tagged_with_language_and_artifacts(editions):
             entries = nums[2 * index + 1]
             operators = [str(op) for _, op in pikepdf.parse_content_stream(page)]
             marked = [operands for operands, op in pikepdf.parse_content_stream(page) if str(op) == "BDC"]
+            # A line's /ActualText span (ISO 32000-1 §14.9.4) sits inside a tagged sequence, without MCID.
+            spans = [operands for operands in marked if "/MCID" not in operands[1]]
+            assert all(str(o[0]) == "/Span" and "/ActualText" in o[1] for o in spans)
+            marked = [operands for operands in marked if "/MCID" in operands[1]]
             for operands in marked:
                 element = entries[int(operands[1].MCID)]
                 assert element is not None and element.objgen in reachable
