@@ -82,7 +82,7 @@ NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json | system
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || \
 	  { echo "Ace needs Node.js 20 or later with npm (Debian 12 has 18: use NodeSource's nodejs 20)"; exit 1; }
-	@node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' || \
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' || \
 	  { echo "Ace 1.4 needs Node.js 20 or later (this is $$(node --version); Debian 12 has 18)"; exit 1; }
 	PUPPETEER_SKIP_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
