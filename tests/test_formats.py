@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -14,24 +12,12 @@ import pytest
 from publish import formats
 from publish.layout import Layout
 
-from tests.conftest import EPOCH, ROOT, SAMPLE
-
-#: Runs the real CLI with one row added to FORMATS before anything reads the table.
-LAUNCHER = """
-import sys
-import publish.formats
-from tests.fixtures.toy_text import ROW
-publish.formats.FORMATS = publish.formats.FORMATS + (ROW,)
-from publish.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+from tests.conftest import SAMPLE
+from tests.fixtures.toy_text import publish_with
 
 
 def publish_with_toy(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH),
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    return subprocess.run([sys.executable, "-c", LAUNCHER, *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    return publish_with("ROW", project, *args)
 
 
 def test_every_row_names_functions_that_exist():

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import EPOCH, ROOT
-
-LAUNCHER = """
-import sys
-import publish.formats
-from tests.fixtures.toy_text import FAILING_ROW
-publish.formats.FORMATS = publish.formats.FORMATS + (FAILING_ROW,)
-from publish.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+from tests.fixtures.toy_text import publish_with
 
 
 def publish(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(EPOCH),
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    return subprocess.run([sys.executable, "-c", LAUNCHER, *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    return publish_with("FAILING_ROW", project, *args)
 
 
 def test_the_master_is_kept_when_an_edition_fails(tmp_path):
