@@ -361,10 +361,11 @@ def test_a_failing_build_leaves_no_file(tmp_path):
 
 def test_a_failure_mid_render_keeps_the_old_file_and_leaves_no_temporary(books, tmp_path):
     # Templates without the cover template: the render fails after the XHTML step
-    # (and after the PDF layout the page list is read from, which needs print.css).
+    # (and after the PDF layout the page list is read from, which needs print.css
+    # and the scripts.css it imports).
     templates = tmp_path / "templates"
     templates.mkdir()
-    for name in ("tei-to-xhtml.xsl", "epub.css", "print.css"):
+    for name in ("tei-to-xhtml.xsl", "epub.css", "print.css", "scripts.css"):
         shutil.copy(TEMPLATES / name, templates / name)
     out = tmp_path / "book.epub"
     out.write_bytes(b"the previous edition")
