@@ -257,13 +257,15 @@ def html_of(shape: list[str], markers: list[str]) -> str:
         markup = {"quote": "<blockquote>{}</blockquote>", "list": "<ul><li>{}</li></ul>",
                   "table": "<table><tr><td>{}</td></tr></table>", "emphasis": "<p><em>{}</em></p>",
                   "div": "<div>{}</div>"}[kind].format(markup)
-    return f"<title>Markers</title><h1>Markers</h1>{markup}<p>End.</p>"
+    # The language is given: made-up marker words are rightly not identified (a warning).
+    return f'<html lang="en"><title>Markers</title><h1>Markers</h1>{markup}<p>End.</p>'
 
 
 def markdown_of(shape: list[str], markers: list[str]) -> str:
     prefix = "".join({"quote": "> ", "list": "- ", "table": "> ", "emphasis": "> ", "div": "> "}[k]
                      for k in shape)
-    return f"# Markers\n\n{prefix}{' '.join('m' + m for m in markers)}\n\nEnd.\n"
+    # The language is given in front matter, as for the HTML.
+    return f"---\nlanguage: en\n---\n# Markers\n\n{prefix}{' '.join('m' + m for m in markers)}\n\nEnd.\n"
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
