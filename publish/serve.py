@@ -55,6 +55,8 @@ MEDIA_TYPES: tuple[tuple[str, str], ...] = (
 
 #: Path prefix → ``"module:function"`` of a WSGI application factory, ``make_app(layout, options)``.
 MOUNTS: tuple[tuple[str, str], ...] = (
+    # path    factory
+    ("/oai", "publish.oai.wsgi:make_app"),  # OAI-PMH 2.0 over the manifest and the masters
 )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from publish.options import Options
-from publish.serve import MEDIA_TYPES, make_server, media_type
+from publish.serve import MEDIA_TYPES, MOUNTS, make_server, media_type
 
 from tests.conftest import ROOT
 
@@ -170,3 +170,11 @@ def test_the_oai_provider_mounts_as_one_row(dist):
         status, headers, body = get(f"{base}/oai?verb=Identify")
         assert status == 200 and b"<Identify>" in body
         assert get(f"{base}/")[2] == FILES["index.html"]
+
+
+def test_the_projects_own_mounts_serve_oai_pmh_at_oai(dist):
+    """``publish serve`` with its MOUNTS table, as shipped, answers an OAI-PMH Identify."""
+    with running(dist, MOUNTS) as url:
+        status, headers, body = get(f"{url}/oai?verb=Identify")
+    assert status == 200 and headers["Content-Type"].startswith("text/xml")
+    assert b"<Identify>" in body and b"<protocolVersion>2.0</protocolVersion>" in body
