@@ -67,7 +67,7 @@ def kind(piece) -> str:
     return "dual" if name in DUAL else "phrase"
 
 
-def append_text(parent: etree._Element, text: str) -> None:
+def append_text(parent: etree._Element, text: str | None) -> None:
     """Append text after the last child of ``parent`` (or as its text)."""
     if not text:
         return

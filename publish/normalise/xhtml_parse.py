@@ -27,6 +27,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from publish.log import LOGGER
+from publish.normalise.structure import append_text
 
 #: Deepest element nesting kept as it is (``html`` and ``body`` count). TEI and
 #: the renderers would hold more, but WeasyPrint lays out by recursion, and 10,000
@@ -101,16 +102,6 @@ def to_lxml(root, source: Path | None) -> etree._Element:
                        "element at that depth (their text is kept, their structure is not)",
                        source or "HTML", deepest, MAX_DEPTH)
     return top
-
-
-def append_text(parent: etree._Element, text: str | None) -> None:
-    """Append text after the last child of ``parent`` (or as its text)."""
-    if not text:
-        return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 def safe_attributes(attributes: dict) -> dict:
