@@ -9,9 +9,11 @@ committing it.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from publish.log import LOGGER, WarningCounter
 from publish.options import Options
@@ -23,6 +25,12 @@ CORPUS = SHARED / "corpus"
 TEI_ALL = SHARED / "schemas" / "tei" / "tei_all.rng"
 SAMPLE = ROOT / "seeds" / "000_4f4d01b3acd55da0.txt"
 EPOCH = 1674950400  # 2023-01-29T00:00:00Z
+
+# Property tests draw the same examples on every run, so CI is repeatable and a
+# failure seen once is seen again; HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser):

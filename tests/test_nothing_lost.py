@@ -58,9 +58,15 @@ def epub_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
+    """The PDF's text as pdftotext reads it, lines joined back where WeasyPrint hyphenated.
+
+    WeasyPrint hyphenates with U+2010 HYPHEN, which the generated sources here
+    never hold, so such a hyphen at a line's (or page's) end is the layout's,
+    and the word it split is joined again.
+    """
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                          text=True, check=True).stdout
-    return " ".join(out.split())
+    return " ".join(re.sub("\u2010[\n\f]+", "", out).split())
 
 
 def one_line_refusal(result: subprocess.CompletedProcess, code: int, name: str) -> str:
