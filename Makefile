@@ -113,7 +113,7 @@ deposit: build
 
 # The benchmark (not a test): throughput against plain tools, no-op rebuild,
 # a large document; see bench/run.py. Output in bench/out/ (git-ignored).
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -c "import pypandoc" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -56,7 +56,9 @@ def sidecar_path(seed: Path) -> Path:
 
 def master_of(edition: Path) -> Path:
     """The master an edition in ``dist/<folder>/<id><suffix>`` was made from: ``dist/tei/<id>.xml``."""
-    edition = Path(edition).resolve()
+    # abspath, not resolve(): the same answer for the layout's own paths without a
+    # system call per component (a no-op validate asks this for every PDF).
+    edition = Path(os.path.abspath(edition))
     return Layout(dist=edition.parent.parent).master(edition.stem)
 
 

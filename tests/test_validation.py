@@ -111,3 +111,37 @@ def test_the_report_spells_out_every_failure_and_needs_no_script(files, first, c
     assert layout.report(".html").is_file()
     err = capsys.readouterr().err
     assert f"{files['faulty']}: warning: serious epub-lang" in err
+
+
+ANY_ELEMENT = """<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><ref name="any"/></start>
+  <define name="any"><element><anyName/>
+    <zeroOrMore><choice><attribute><anyName/></attribute><text/><ref name="any"/></choice></zeroOrMore>
+  </element></define>
+</grammar>
+"""
+
+
+def test_a_run_reads_each_file_once_however_many_checks_name_it(tmp_path, monkeypatch):
+    """``tei_all.rng`` is an input of every master's check: it is hashed once per run, not once per master."""
+    from publish.pipeline import normalise
+    from publish.validation import run
+
+    master = normalise(SAMPLE, Options(source_date_epoch=EPOCH))
+    dist = tmp_path / "dist"
+    masters = [write_master(master, dist / "tei" / f"copy-{n}.xml") for n in range(3)]
+    schema = tmp_path / "tei_all.rng"  # a schema that takes any element, under the official name
+    schema.write_text(ANY_ELEMENT, encoding="utf-8")
+    reads: list[str] = []
+    real = run.file_sha256
+
+    def counted(path):
+        reads.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(run, "file_sha256", counted)
+    options = Options(source_date_epoch=EPOCH, tei_all=schema)
+    results = validate_paths([*masters, masters[0]], options, Layout(dist=dist))
+    assert [r.passed for r in results] == [True] * 4
+    assert [c["check"] for c in results[0].checks] == ["publish.rng", "tei_all.rng"]
+    assert sorted(reads) == sorted(map(str, [*masters, schema]))

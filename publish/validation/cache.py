@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from publish.fileio import atomic_write
@@ -26,8 +27,9 @@ def cache_key(kind: str, sha256: str, inputs: dict[str, str], tools: dict[str, s
 
 def load(folder: Path, key: str) -> list[dict] | None:
     """The cached checks under ``key``, or ``None`` (never run, or unreadable)."""
-    try:
-        entry = json.loads((folder / f"{key}.json").read_text("utf-8"))
+    try:  # os.path and bytes: a no-op validate reads one entry per file it is given
+        with open(os.path.join(folder, key + ".json"), "rb") as handle:
+            entry = json.loads(handle.read())
     except (OSError, ValueError):
         return None
     checks = entry.get("checks") if isinstance(entry, dict) else None

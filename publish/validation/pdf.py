@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -34,10 +35,13 @@ def tools(options: Options) -> dict[str, str]:
             "qpdf": qpdf_version()}
 
 
-def inputs(path: Path, options: Options) -> dict[str, str]:
-    """The master the attached TEI is compared with, when it is there."""
+def inputs(path: Path, options: Options, digest: Callable[[Path], str] = file_sha256) -> dict[str, str]:
+    """The master the attached TEI is compared with, when it is there (``digest``: as for the TEI)."""
     master = master_of(Path(path))
-    return {"master": file_sha256(master)} if master.is_file() else {}
+    try:
+        return {"master": digest(master)}
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return {}
 
 
 def checks(paths: list[Path], options: Options, jobs: int = 1) -> dict[Path, list[dict]]:
