@@ -29,7 +29,13 @@ def main(argv: list[str]) -> None:
             subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "2", "-l", "2", "-singlefile",
                             str(folder / f"{stem}.pdf"), str(prefix)], check=True)
             images.append(Image.open(f"{prefix}.png").convert("L"))
-    gap = 8
+    side_by_side(images, target)
+
+
+def side_by_side(images: list, target: Path, gap: int = 8) -> None:
+    """Write grey page images in one row on a grey ground, as a 64-colour PNG."""
+    from PIL import Image
+
     canvas = Image.new("L", (sum(i.width for i in images) + gap * (len(images) + 1),
                              max(i.height for i in images) + 2 * gap), 160)
     x = gap

@@ -20,6 +20,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from contact_sheet import side_by_side  # beside this file: tools/ is sys.path[0]
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "scripts"
 CSS = ROOT / "templates" / "scripts.css"
@@ -94,17 +96,7 @@ def sheet(out: Path, target: Path) -> None:
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
                         str(out / f"{stem}.pdf"), str(out / stem)], check=True)
         images.append(Image.open(out / f"{stem}.png").convert("L"))
-    gap = 8
-    width = sum(i.width for i in images) + gap * (len(images) + 1)
-    height = max(i.height for i in images) + 2 * gap
-    canvas = Image.new("L", (width, height), 160)
-    x = gap
-    for image in images:
-        canvas.paste(image, (x, gap))
-        x += image.width + gap
-    canvas = canvas.quantize(colors=64)
-    canvas.save(target, optimize=True)
-    print(f"{target}: {target.stat().st_size // 1024} KB, {canvas.width}x{canvas.height}")
+    side_by_side(images, target)
 
 
 if __name__ == "__main__":
