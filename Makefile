@@ -47,15 +47,41 @@ export SOURCE_DATE_EPOCH
 # The official TEI P5 schema, read in place when it is there (make validate).
 TEI_ALL := ../shared/schemas/tei/tei_all.rng
 
-.PHONY: all build test validate deposit bench clean system
+.PHONY: all build test test-latest lock validate deposit bench clean system
 
 all: build
 
-# The venv is remade only when pyproject.toml changes; `system` runs first.
-$(STAMP): pyproject.toml | system
+# Python dependencies are locked, with hashes, in requirements.lock (made by uv
+# from pyproject.toml; `make lock` refreshes it). The venv is made anew from
+# the lock whenever the lock or pyproject.toml changes, so it holds exactly
+# what the lock names and nothing left over; `system` runs first. publish
+# itself is installed editable, built by the locked setuptools.
+LOCK_EXTRAS := --extra test --extra dask --extra bench --extra dev
+$(STAMP): pyproject.toml requirements.lock | system
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -e '.[test,dask]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Refresh the lock to the newest versions pyproject.toml allows, then run the
+# tests on it (the venv is remade from the new lock first).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_EXTRAS) --generate-hashes --upgrade \
+	  --python-version 3.11 --quiet -o requirements.lock
+	$(MAKE) --no-print-directory test
+
+# Upstream drift, seen before it lands: a throwaway venv (.venv-latest) of the
+# newest versions pyproject.toml allows, not the lock, and the tests on it.
+# Not part of CI.
+LATEST := .venv-latest
+test-latest: $(NODE_STAMP) | system
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install --quiet --upgrade -e '.[test,dask,bench]'
+	$(LATEST)/bin/pip list --format=freeze | grep -iE '^(lxml|weasyprint|pikepdf)=='
+	$(LATEST)/bin/ruff check publish tests bench tools
+	$(LATEST)/bin/python -m pytest -q
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
@@ -114,7 +140,6 @@ deposit: build
 # The benchmark (not a test): throughput against plain tools, no-op rebuild,
 # a large document; see bench/run.py. Output in bench/out/ (git-ignored).
 bench: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -c "import pypandoc" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -162,6 +162,25 @@ def test_docx_tables_nested_ten_thousand_deep_are_refused_naming_the_depth(tmp_p
     assert not (tmp_path / "out.xml").exists()
 
 
+@pytest.mark.parametrize("depth", [121, 300, 2100])
+def test_docx_nesting_past_the_limit_is_refused_at_any_depth_the_parser_reads_ahead_of(tmp_path, depth):
+    # lxml 6.2 (libxml2 2.14) parses ahead of its events: at 2,100 levels its own limit
+    # (2,048 with huge_tree) stops the parse before the count reaches 120.
+    seed = tmp_path / "tables.docx"
+    seed.write_bytes(docx(paragraph("Top") + "<w:tbl><w:tr><w:tc>" * (depth // 3) + paragraph("marker")
+                          + "</w:tc></w:tr></w:tbl>" * (depth // 3)))
+    line = one_line_refusal(run("normalise", str(seed), "-o", str(tmp_path / "out.xml")), 65, "tables.docx")
+    assert "word/document.xml" in line and "120 deep" in line
+
+
+def test_docx_part_that_is_not_well_formed_is_refused_naming_the_part_and_line(tmp_path):
+    seed = tmp_path / "broken.docx"
+    seed.write_bytes(docx(paragraph("Top") + "<w:p><w:r><w:t>open</w:r></w:p>"))
+    line = one_line_refusal(run("normalise", str(seed), "-o", str(tmp_path / "out.xml")), 65, "broken.docx")
+    assert "word/document.xml is not well-formed XML (line" in line
+    assert not (tmp_path / "out.xml").exists()
+
+
 @pytest.mark.warns
 def test_docx_tables_nested_thirty_deep_keep_every_word(options):
     data = docx(paragraph("Top") + "<w:tbl><w:tr><w:tc>" * 30 + paragraph("deepest marker")

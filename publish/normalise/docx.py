@@ -46,7 +46,7 @@ from publish.normalise.base import Normalised, Source
 from publish.normalise.document import from_document
 from publish.normalise.words import docx_reading
 from publish.normalise.xhtml_parse import parse_html
-from publish.tei import T, safe_parser
+from publish.tei import T, is_depth_limit, limit_reached, safe_parser
 
 NAME = "docx"
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -115,18 +115,29 @@ def check_depth(members: dict[str, bytes], source: Source) -> None:
     for name in ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml"):
         if name not in members:
             continue
-        depth = deepest = 0
-        for event, element in etree.iterparse(io.BytesIO(members[name]), events=("start", "end"),
-                                              resolve_entities=False, no_network=True,
-                                              huge_tree=True):
-            depth += 1 if event == "start" else -1
-            if depth > MAX_XML_DEPTH:
-                raise InputError(f"{name} nests elements more than {MAX_XML_DEPTH} deep (tables in "
-                                 "tables, say); refused: mammoth, which reads Word files, cannot "
-                                 "follow deeper", source.path)
-            deepest = max(deepest, depth)
-            if event == "end":
-                element.clear(keep_tail=True)
+        too_deep = InputError(f"{name} nests elements more than {MAX_XML_DEPTH} deep (tables in "
+                              "tables, say); refused: mammoth, which reads Word files, cannot "
+                              "follow deeper", source.path)
+        depth = 0
+        try:
+            for event, element in etree.iterparse(io.BytesIO(members[name]), events=("start", "end"),
+                                                  resolve_entities=False, no_network=True,
+                                                  huge_tree=True):
+                depth += 1 if event == "start" else -1
+                if depth > MAX_XML_DEPTH:
+                    raise too_deep
+                if event == "end":
+                    element.clear(keep_tail=True)
+        except etree.XMLSyntaxError as err:
+            # lxml parses ahead of the events it hands out, so libxml2's own depth
+            # limit (2048 with huge_tree) can stop the parse before the count does.
+            if is_depth_limit(err):
+                raise too_deep from None
+            if limit_reached(err):
+                raise InputError(f"{name} is beyond libxml2's limits ({err.msg}); refused",
+                                 source.path) from None
+            raise InputError(f"{name} is not well-formed XML (line {err.lineno}: {err.msg})",
+                             source.path) from None
 
 
 #: The Symbol font's encoding (Adobe Symbol, as Word keys it at U+F000 + code) → Unicode.

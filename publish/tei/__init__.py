@@ -47,16 +47,38 @@ def safe_parser(huge_tree: bool = False, **kwargs) -> etree.XMLParser:
                            dtd_validation=False, huge_tree=huge_tree, **kwargs)
 
 
+#: Words of libxml2's messages when a parse meets one of its own limits rather than
+#: bad syntax: nesting depth, a text node's size, the name dictionary, entity
+#: amplification. Their wording changed between libxml2 2.9 and 2.14 (and lxml reads
+#: ahead of its events, so such an error can come before a caller counts the depth).
+LIBXML2_LIMITS = ("excessive depth", "huge text node", "huge input lookup", "dictionary size limit",
+                  "amplification factor", "xml_parse_huge")
+
+
+def limit_reached(error: etree.XMLSyntaxError) -> bool:
+    """Whether a parse stopped at one of libxml2's limits (:data:`LIBXML2_LIMITS`), not at bad syntax."""
+    message = str(error).lower()
+    return any(words in message for words in LIBXML2_LIMITS)
+
+
+def is_depth_limit(error: etree.XMLSyntaxError) -> bool:
+    """Whether a parse stopped at libxml2's nesting limit (256 levels, 2048 with ``huge_tree``)."""
+    return "excessive depth" in str(error).lower()
+
+
 def parse_bytes(data: bytes, path: str | Path | None = None, *, huge_tree: bool = False
                 ) -> etree._ElementTree:
     """Parse XML bytes safely; raise :class:`InputError` naming ``path``."""
     try:
         root = etree.fromstring(data, safe_parser(huge_tree=huge_tree))
     except etree.XMLSyntaxError as err:
-        if "Excessive depth" in str(err):  # libxml2's 256 levels: said in the user's words
+        if is_depth_limit(err):  # libxml2's 256 levels: said in the user's words
             raise InputError(f"elements nested deeper than 256 levels (line {err.lineno}; libxml2's "
                              "limit for XML publish did not write); refused: nest less deeply",
                              path) from None
+        if limit_reached(err):
+            raise InputError(f"beyond libxml2's limits for XML publish did not write (line {err.lineno}: "
+                             f"{err.msg}); refused", path) from None
         raise InputError(f"not well-formed XML: {err}", path) from None
     return root.getroottree()
 
