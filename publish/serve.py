@@ -16,15 +16,27 @@ applications are mounted by :data:`MOUNTS`: a path prefix and the
 Options)`` returning the application (as ``publish.oai.wsgi:make_app`` is).
 A mount whose module is not installed is skipped with a warning, so a
 missing component never stops the preview.
+
+Only the site is served: :class:`SiteFilesOnly` answers 404 for any path that
+passes through a symbolic link or names anything but a regular file (or a
+folder's ``index.html``), since WhiteNoise would follow a link planted in
+``dist/site`` to any file the server's user can read. Cross-origin reads
+(``Access-Control-Allow-Origin: *``, which WhiteNoise sends by default) are
+allowed only for what a reading app on another origin fetches: the
+downloads (the suffixes of ``FORMATS``) and the OPDS catalogue (its
+``COLLECTIONS`` folder).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from publish.errors import UsageError
+from publish.formats import COLLECTIONS, FORMATS
 from publish.layout import Layout
 from publish.log import LOGGER
 from publish.options import Options
@@ -69,11 +81,71 @@ def media_type(name: str) -> str | None:
     return None
 
 
-def set_media_type(headers, path: str, url: str) -> None:
-    """WhiteNoise's ``add_headers_function``: the Content-Type from the table."""
+#: URL path prefixes under the site of the collection outputs a reading app reads
+#: from another origin: the OPDS catalogue (``site/opds`` → ``/opds/``).
+SHARED_FOLDERS: tuple[str, ...] = tuple(
+    "/" + row.folder.removeprefix("site/") + "/" for row in COLLECTIONS if row.folder.startswith("site/"))
+
+
+def cross_origin(url: str) -> bool:
+    """Whether another origin may read this URL path: a download (a ``FORMATS`` suffix) or the OPDS catalogue."""
+    return url.lower().endswith(tuple(row.suffix for row in FORMATS)) or url.startswith(SHARED_FOLDERS)
+
+
+def set_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise's ``add_headers_function``: the Content-Type from the table, CORS where shared."""
     value = media_type(path)
     if value is not None:
         headers["Content-Type"] = value
+    if cross_origin(url):
+        headers["Access-Control-Allow-Origin"] = "*"
+
+
+class SiteFilesOnly:
+    """Pass on only requests for regular files inside the site, reached through no link.
+
+    Each component of the path below the site's root is looked at with
+    ``lstat``: a symbolic link anywhere (to a file, a folder, or another link)
+    is refused, as are ``..``, NUL, sockets, FIFOs and devices. A folder is
+    served only by its regular ``index.html``. Anything refused or absent is
+    a plain 404, so the answer says nothing of what lies outside.
+    """
+
+    def __init__(self, app: Callable, root: Path) -> None:
+        self.app = app
+        self.root = Path(os.path.realpath(root))
+
+    def __call__(self, environ, start_response):
+        if self.allowed(environ.get("PATH_INFO", "")):
+            return self.app(environ, start_response)
+        return not_found(environ, start_response)
+
+    def allowed(self, path_info: str) -> bool:
+        try:  # PEP 3333: PATH_INFO carries the request's bytes as latin-1
+            path = path_info.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return False
+        parts = [part for part in path.split("/") if part]
+        if any(part in (".", "..") or "\0" in part for part in parts):
+            return False
+        current = self.root
+        for part in parts:
+            current = current / part
+            mode = lstat_mode(current)
+            if mode is None or stat.S_ISLNK(mode):
+                return False
+        mode = lstat_mode(current)
+        if mode is not None and stat.S_ISDIR(mode):
+            mode = lstat_mode(current / "index.html")
+        return mode is not None and stat.S_ISREG(mode)
+
+
+def lstat_mode(path: Path) -> int | None:
+    """The file's mode without following a link, or ``None`` if it cannot be looked at."""
+    try:
+        return os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
 
 
 def not_found(environ, start_response):
@@ -156,12 +228,26 @@ def make_app(dist: Path, options: Options, mounts=MOUNTS) -> Callable:
     if not site.is_dir():
         raise UsageError(f"no site to serve: {site} does not exist (run publish build first)")
     files = WhiteNoise(not_found, root=str(site), autorefresh=True, index_file=True,
-                       add_headers_function=set_media_type, max_age=0)
-    return Mounted(IfRange(files), load_mounts(Path(dist), options, mounts))
+                       add_headers_function=set_headers, max_age=0, allow_all_origins=False)
+    return Mounted(SiteFilesOnly(IfRange(files), site), load_mounts(Path(dist), options, mounts))
+
+
+#: waitress's limits, so that slow or idle clients cannot hold the server: a connection
+#: that sends nothing for ``channel_timeout`` seconds is closed (looked for every
+#: ``cleanup_interval``), at most ``connection_limit`` are open at once, and a request's
+#: header and body are bounded (the only bodies are OAI-PMH POSTs). README's Limits lists them.
+SERVER_LIMITS: dict[str, int] = {
+    "channel_timeout": 10,
+    "cleanup_interval": 2,
+    "connection_limit": 200,
+    "max_request_header_size": 16 * 1024,
+    "max_request_body_size": 64 * 1024,
+}
 
 
 def make_server(dist: Path, port: int, options: Options, mounts=MOUNTS):
     """A waitress server on 127.0.0.1 (port 0: any free port; see ``effective_port``)."""
     from waitress import create_server
 
-    return create_server(make_app(dist, options, mounts), host=HOST, port=port, threads=4, ident="publish")
+    return create_server(make_app(dist, options, mounts), host=HOST, port=port, threads=4, ident="publish",
+                         **SERVER_LIMITS)

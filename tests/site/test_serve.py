@@ -178,3 +178,80 @@ def test_the_projects_own_mounts_serve_oai_pmh_at_oai(dist):
         status, headers, body = get(f"{url}/oai?verb=Identify")
     assert status == 200 and headers["Content-Type"].startswith("text/xml")
     assert b"<Identify>" in body and b"<protocolVersion>2.0</protocolVersion>" in body
+
+
+def plant_links(site: Path, outside: Path) -> dict[str, str]:
+    """Links of every kind planted in the site, each pointing out of it; URL path → what it names."""
+    outside.mkdir()
+    (outside / "secret.txt").write_text("secret outside the site\n", encoding="utf-8")
+    (outside / "index.html").write_text("<title>outside</title>", encoding="utf-8")
+    (site / "evil.html").symlink_to("/etc/passwd")
+    (site / "etcdir").symlink_to("/etc")
+    (site / "outdir").symlink_to(outside)
+    (site / "secret.txt").symlink_to(outside / "secret.txt")
+    (site / "hop1.html").symlink_to(site / "hop2.html")  # a chain: link → link → file outside
+    (site / "hop2.html").symlink_to(outside / "secret.txt")
+    (site / "doc" / "a" / "inner.pdf").symlink_to(site / "doc" / "a" / "a.pdf")  # even one inside the site
+    os.mkfifo(site / "pipe.html")
+    return {"/evil.html": "file", "/etcdir/passwd": "folder", "/etcdir/shadow": "folder",
+            "/outdir/secret.txt": "folder", "/outdir/": "folder index", "/outdir": "folder",
+            "/secret.txt": "file", "/hop1.html": "chain", "/hop2.html": "chain",
+            "/doc/a/inner.pdf": "link inside", "/pipe.html": "fifo"}
+
+
+def test_links_planted_in_the_site_are_never_followed(dist, tmp_path):
+    planted = plant_links(dist / "site", tmp_path / "outside")
+    with running(dist, ()) as base:
+        for path, kind in planted.items():
+            status, _, body = get(base + path)
+            assert status == 404, (path, kind)
+            assert b"secret" not in body and b"root:" not in body, (path, kind)
+        # The site's own regular files are still served.
+        assert get(f"{base}/doc/a/a.pdf")[2] == FILES["doc/a/a.pdf"]
+        assert get(f"{base}/")[2] == FILES["index.html"]
+
+
+def test_a_folder_whose_index_is_a_link_is_not_served(dist, tmp_path):
+    (tmp_path / "elsewhere.html").write_text("<title>elsewhere</title>", encoding="utf-8")
+    (dist / "site" / "linked").mkdir()
+    (dist / "site" / "linked" / "index.html").symlink_to(tmp_path / "elsewhere.html")
+    with running(dist, ()) as base:
+        assert get(f"{base}/linked/")[0] == 404
+        assert get(f"{base}/linked/index.html")[0] == 404
+
+
+def test_cross_origin_reads_only_for_downloads_and_the_catalogue(dist):
+    with running(dist, ()) as base:
+        for name in ("opds/root.atom", "opds/root.opds.json", "doc/a/a.pdf", "doc/a/a.epub", "doc/a/a.xml"):
+            assert get(f"{base}/{name}")[1]["Access-Control-Allow-Origin"] == "*", name
+        for name in ("", "doc/a/"):
+            assert get(f"{base}/{name}")[1]["Access-Control-Allow-Origin"] is None, name
+
+
+def test_half_open_connections_are_closed_and_a_new_reader_is_served(dist):
+    """More idle, half-sent requests than waitress's default limit (100) cannot hold the server.
+
+    A bounded number of loopback sockets each send half a request line and wait;
+    the server closes each one after ``channel_timeout`` and a new reader is served.
+    """
+    import socket
+
+    count = 120
+    with running(dist, ()) as base:
+        port = int(base.rsplit(":", 1)[1])
+        held = []
+        try:
+            for _ in range(count):
+                held.append(socket.create_connection(("127.0.0.1", port), timeout=60))
+                held[-1].sendall(b"GET /index.html HT")
+            closed = 0
+            for sock in held:  # each is closed by the server, not by a time-out here
+                try:
+                    closed += sock.recv(1024) == b""
+                except ConnectionResetError:
+                    closed += 1
+            assert closed == count
+            assert get(f"{base}/")[2] == FILES["index.html"]
+        finally:
+            for sock in held:
+                sock.close()
