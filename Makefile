@@ -38,11 +38,11 @@ export PUPPETEER_EXECUTABLE_PATH ?= /usr/bin/chromium
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export ELECTRON_SKIP_BINARY_DOWNLOAD := 1
 
-# Dates in every artefact come from SOURCE_DATE_EPOCH: by default the time of
-# the last commit that changed what the editions are made from, so the same
-# inputs build the same bytes and a commit elsewhere (tests, docs) rebuilds nothing.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct -- seeds templates publish pyproject.toml 2>/dev/null | grep . || echo 0)
-export SOURCE_DATE_EPOCH
+# Dates: each document is dated by its own inputs (seed, sidecar, images): the
+# last commit that touched them, or their modification time if not committed
+# (publish/build/dates.py), so a change to one document changes no other's bytes.
+# SOURCE_DATE_EPOCH, if you give it (`make SOURCE_DATE_EPOCH=…` or the
+# environment), pins every date instead, as reproducible-builds.org defines it.
 
 # The official TEI P5 schema, read in place when it is there (make validate).
 TEI_ALL := ../shared/schemas/tei/tei_all.rng

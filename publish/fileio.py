@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -61,3 +62,9 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     at_fdcwd, rename_exchange = -100, 2
     return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder we made (a temporary or replaced bag, a work area), ignoring what is gone."""
+    if path.exists() or os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)

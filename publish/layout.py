@@ -29,6 +29,7 @@ import os
 import stat
 from pathlib import Path
 
+from publish.errors import UsageError
 from publish.formats import COLLECTIONS, format_for
 
 SIDECAR_SUFFIX = ".toml"
@@ -207,3 +208,20 @@ def special_kind(mode: int) -> str:
             return name
     return "a special file"
 
+
+def find_seeds(layout: Layout, known: frozenset[str] = frozenset()) -> list[Path]:
+    """Every file in the seeds folder some normaliser takes, sorted by name.
+
+    Names in ``known`` (seeds of the last build) are taken without asking the
+    normaliser registry, so a build with nothing to do imports no normaliser.
+    """
+    if not layout.seeds.is_dir():
+        raise UsageError(f"no seeds folder: {layout.seeds}")
+    candidates = layout.seed_candidates()
+    if all(path.name in known for path in candidates):
+        return candidates
+    # Only now: it imports every normaliser, which the no-op build must not pay for.
+    from publish.normalise import seed_suffixes
+
+    suffixes = seed_suffixes()
+    return [p for p in candidates if p.name in known or p.suffix.lower() in suffixes]

@@ -58,6 +58,13 @@ class Options:
         overrides.setdefault("date_pinned", "source_date_epoch" in overrides)
         return cls(**overrides)
 
+    def dated(self, epoch: int | None) -> Options:
+        """These options for one document dated ``epoch`` (its own inputs' date), unless
+        ``SOURCE_DATE_EPOCH`` pinned every date or no date is given."""
+        if self.date_pinned or epoch is None or epoch == self.source_date_epoch:
+            return self
+        return dataclasses.replace(self, source_date_epoch=epoch, date_pinned=True)
+
     @property
     def build_datetime(self) -> dt.datetime:
         """The build time as an aware UTC datetime."""

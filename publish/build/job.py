@@ -59,6 +59,8 @@ class Job:
     dist: Path = Path("dist")
     #: Images beside the seed that it mentions (see :func:`publish.build.plan.source_record`).
     resources: tuple[str, ...] = ()
+    #: The document's own SOURCE_DATE_EPOCH (:mod:`publish.build.dates`); ``None``: the options'.
+    epoch: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -56,6 +56,13 @@ def load_manifest(layout: Layout) -> dict:
     return data
 
 
+def document_epoch(documents: dict, identifier: str) -> int | None:
+    """The date a document's outputs were built with (its ``source_date_epoch``), if recorded."""
+    record = documents.get(identifier)
+    epoch = record.get("source_date_epoch") if isinstance(record, dict) else None
+    return epoch if isinstance(epoch, int) else None
+
+
 @contextlib.contextmanager
 def manifest_lock(layout: Layout) -> Iterator[None]:
     """Hold the exclusive lock on ``dist/``'s manifest (``flock(2)``; released on exit or crash)."""

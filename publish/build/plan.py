@@ -1,8 +1,8 @@
 """What a build must do: compare each seed with its manifest record, field by field.
 
 A document is skipped when its seed, sidecar, resources, publish version,
-build date (if ``SOURCE_DATE_EPOCH`` is set; reproducible-builds.org) and
-forced encoding match its record, the templates match too if a rendered
+date (``SOURCE_DATE_EPOCH`` if set, else its own: :mod:`publish.build.dates`)
+and forced encoding match its record, the templates match too if a rendered
 output is asked for, and every asked-for output and asset is present. There
 is no combined key, and timestamps play no part, so ``touch seeds/*``
 rebuilds nothing; a changed template rebuilds every edition. The no-op path
@@ -28,6 +28,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from publish.build.dates import History, document_date
 from publish.build.job import Job
 from publish.errors import InputError, UsageError
 from publish.formats import format_for, kinds
@@ -55,8 +56,8 @@ class BuildRequest:
     quiet: bool = False
     json: bool = False
     scheduler: str | None = None
-    #: False when no SOURCE_DATE_EPOCH was given: the build date is then "now",
-    #: different on every run, so a record's date is not compared.
+    #: True when SOURCE_DATE_EPOCH was given: it dates every document. False: each
+    #: document is dated by its own inputs (:mod:`publish.build.dates`).
     date_pinned: bool = True
     #: Check every output afterwards (cached by SHA-256) and write dist/report.json and .html.
     validate: bool = False
@@ -103,11 +104,9 @@ def source_record(seed: Path, environment: dict, images: tuple[str, ...] = ()) -
 
 
 def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], layout: Layout,
-             identifier: str, date_pinned: bool = True) -> bool:
+             identifier: str) -> bool:
     """True if the recorded build of a document still holds for ``outputs``."""
-    fields = SOURCE_FIELDS if date_pinned else tuple(f for f in SOURCE_FIELDS
-                                                     if f != "source_date_epoch")
-    if not isinstance(entry, dict) or any(entry.get(f) != current[f] for f in fields):
+    if not isinstance(entry, dict) or any(entry.get(f) != current[f] for f in SOURCE_FIELDS):
         return False
     if any(format_for(kind).rendered for kind in outputs) \
             and entry.get("templates_sha256") != current["templates_sha256"]:
@@ -181,9 +180,11 @@ def still_needed(entry: object, current: dict, outputs: tuple[str, ...], layout:
 
 
 def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment: dict,
-         request: BuildRequest):
+         request: BuildRequest, history: History | None = None):
     """Split seeds into jobs to run and outcomes already known (skipped, or failed early).
 
+    With a ``history`` (no ``SOURCE_DATE_EPOCH`` given), each document's
+    ``source_date_epoch`` is its own (:func:`publish.build.dates.document_date`).
     Returns ``(jobs, outcomes, records)``; ``records`` maps each job's id to its
     current source record.
     """
@@ -211,6 +212,9 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
             if seed.parent not in images:
                 images[seed.parent] = images_under(seed.parent)
             current = source_record(seed, environment, images[seed.parent])
+            if history is not None:
+                current["source_date_epoch"] = document_date(seed, tuple(current["resources"]),
+                                                             history).epoch
         except OSError as error:
             outcomes.append(Outcome(identifier, "failed", seed.name,
                                     f"{seed}: cannot read: {error.strerror}", InputError.exit_code))
@@ -220,14 +224,14 @@ def plan(seeds: list[Path], outputs: tuple[str, ...], entries: dict, environment
             LOGGER.warning("%s: %s was withdrawn (its seed was removed); it is built again as a "
                            "new version of that document, with a new datestamp", seed, identifier)
             entry = None
-        if not request.force and is_fresh(entry, current, outputs, layout, identifier,
-                                          request.date_pinned):
+        if not request.force and is_fresh(entry, current, outputs, layout, identifier):
             outcomes.append(Outcome(identifier, "skipped", seed.name))
             continue
         records[identifier] = current
         todo.append(Job(identifier, seed, still_needed(entry, current, outputs, layout, identifier)
                         if not request.force else outputs,
-                        dist=request.dist, resources=tuple(current["resources"])))
+                        dist=request.dist, resources=tuple(current["resources"]),
+                        epoch=current["source_date_epoch"]))
     return todo, outcomes, records
 
 

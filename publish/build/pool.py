@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -31,10 +33,10 @@ from publish.errors import RenderError
 from publish.log import LOGGER
 from publish.options import Options
 
-_STARTED = None  # in a pool worker: the queue on which it announces each job it starts
+_STARTED: Path | None = None  # in a pool worker: the folder where it names the job it is on
 
 
-def _pool_initializer(outputs: tuple[str, ...], templates: Path, level: int, started) -> None:
+def _pool_initializer(outputs: tuple[str, ...], templates: Path, level: int, started: Path) -> None:
     """Set up a pool worker: quiet logger at the caller's level, then warm up."""
     global _STARTED
     _STARTED = started
@@ -58,9 +60,23 @@ def die_with_parent() -> None:
 
 
 def _pool_task(task: Callable[[Job, Options], Rendered], job: Job, options: Options) -> Rendered:
-    """Announce the job (so a crash can be pinned on it), then run it."""
-    _STARTED.put(job.identifier)
+    """Name the job this worker is on (so a crash can be pinned on it), then run it.
+
+    Each worker overwrites one small file of its own, named by its pid: what the
+    pool needs after a break is the job each worker was on, not every job ever
+    started. (A pipe that every job wrote to and nobody read filled at 64 KB,
+    about 2,300 jobs, and hung the build.)
+    """
+    mark = _STARTED / str(os.getpid())
+    partial = mark.with_suffix(".part")
+    partial.write_text(job.identifier, encoding="utf-8")
+    os.replace(partial, mark)
     return task(job, options)
+
+
+def _in_flight(started: Path) -> set[str]:
+    """The job each worker was last on, as named in ``started``."""
+    return {mark.read_text(encoding="utf-8") for mark in started.iterdir() if not mark.suffix}
 
 
 def pool_context():
@@ -111,7 +127,11 @@ def _died(job: Job, when: str) -> Rendered:
 def _run_until_broken(jobs, workers, options, level, finished, task):
     """Run jobs in one pool; if it breaks, return (jobs in flight, jobs not started)."""
     context = pool_context()
-    started = context.SimpleQueue()
+    with tempfile.TemporaryDirectory(prefix="publish-pool-") as folder:
+        return _run_in_pool(jobs, workers, options, level, finished, task, context, Path(folder))
+
+
+def _run_in_pool(jobs, workers, options, level, finished, task, context, started: Path):
     outputs = jobs[0].outputs
     if context.get_start_method() == "fork":
         # Warm up here, once: forked workers inherit the warm state (and share
@@ -140,9 +160,7 @@ def _run_until_broken(jobs, workers, options, level, finished, task):
         if job.identifier not in done and future.exception() is None:
             done.add(job.identifier)
             finished(future.result())
-    announced = set()
-    while not started.empty():
-        announced.add(started.get())
+    announced = _in_flight(started)
     remaining = [job for job in jobs if job.identifier not in done]
     return ([j for j in remaining if j.identifier in announced],
             [j for j in remaining if j.identifier not in announced])

@@ -33,13 +33,14 @@ from pathlib import Path
 
 from publish import __version__
 from publish.build.collections import build_collections
+from publish.build.dates import History, removal_date
 from publish.build.manifest import load_manifest, update_manifest
 from publish.build.plan import BuildRequest, plan, worker_count
 from publish.build.progress import make_progress, summary
 from publish.build.store import remove_assets, remove_outputs, store, tombstone
 from publish.errors import UsageError
 from publish.formats import collection_kinds, collection_templates, kinds
-from publish.layout import Layout, tree_digest
+from publish.layout import Layout, find_seeds, tree_digest
 from publish.log import LOGGER
 from publish.options import Options
 
@@ -60,7 +61,8 @@ def build(request: BuildRequest, options: Options) -> int:
     editions_templates = tree_digest(options.templates, exclude=collection_templates())
     environment = {"publish_version": __version__, "source_date_epoch": options.source_date_epoch,
                    "encoding": options.encoding, "templates_sha256": editions_templates}
-    todo, outcomes, records = plan(seeds, document_outputs, entries, environment, request)
+    history = None if request.date_pinned else History.read(layout.seeds)
+    todo, outcomes, records = plan(seeds, document_outputs, entries, environment, request, history)
     jobs = worker_count(request, len(todo))
     progress = make_progress(request, len(todo), len(outcomes))
     changes: dict[str, dict | None] = {}
@@ -70,7 +72,7 @@ def build(request: BuildRequest, options: Options) -> int:
             remove_assets(layout, outcome.identifier)
             changes[outcome.identifier] = None
     if not request.seeds:
-        withdraw(layout, entries, {seed.stem for seed in seeds}, options.source_date_epoch, changes)
+        withdraw(layout, entries, {seed.stem for seed in seeds}, options, history, changes)
 
     def finished(rendered) -> None:
         outcome = store(rendered, records[rendered.identifier], entries, layout, changes)
@@ -87,7 +89,7 @@ def build(request: BuildRequest, options: Options) -> int:
             update_manifest(layout, changes)
     wanted = tuple(k for k in collection_kinds() if not request.outputs or k in request.outputs)
     built = build_collections(layout, wanted, entries, manifest.get("collections") or {},
-                              tree_digest(options.templates), options)
+                              tree_digest(options.templates), options.dated(newest(entries)))
     if built:
         update_manifest(layout, {}, built)
     outcomes.sort(key=lambda o: o.identifier)
@@ -124,30 +126,29 @@ def validate_outputs(layout: Layout, entries: dict, outputs: tuple[str, ...], jo
     return ValidationError.exit_code if failed else 0
 
 
-def withdraw(layout: Layout, entries: dict, present: set[str], when: int, changes: dict) -> None:
-    """Make a tombstone of every live record whose seed is not in ``present``."""
+def newest(entries: dict) -> int | None:
+    """The newest date of any document: what a collection output is dated by, unless pinned."""
+    return max((entry["source_date_epoch"] for entry in entries.values()
+                if isinstance(entry, dict) and isinstance(entry.get("source_date_epoch"), int)),
+               default=None)
+
+
+def withdraw(layout: Layout, entries: dict, present: set[str], options: Options,
+             history: History | None, changes: dict) -> None:
+    """Make a tombstone of every live record whose seed is not in ``present``.
+
+    It is dated by ``SOURCE_DATE_EPOCH`` if given, else by the commit that
+    removed the seed, else by the newest document's date.
+    """
     for identifier, entry in sorted(entries.items()):
         if identifier not in present and isinstance(entry, dict) and not entry.get("deleted"):
+            when = options.source_date_epoch
+            if history is not None:
+                when = removal_date(entry.get("seed", ""), layout.seeds, history) \
+                    or newest(entries) or options.source_date_epoch
             changes[identifier] = entries[identifier] = tombstone(layout, identifier, entry, when)
             LOGGER.info("%s: withdrawn: its seed %s is gone; kept as a deleted record",
                         identifier, entry.get("seed"))
-
-
-def find_seeds(layout: Layout, known: frozenset[str] = frozenset()) -> list[Path]:
-    """Every file in the seeds folder some normaliser takes, sorted by name.
-
-    Names in ``known`` (seeds of the last build) are taken without asking the
-    normaliser registry, so a build with nothing to do imports no normaliser.
-    """
-    if not layout.seeds.is_dir():
-        raise UsageError(f"no seeds folder: {layout.seeds}")
-    candidates = layout.seed_candidates()
-    if all(path.name in known for path in candidates):
-        return candidates
-    from publish.normalise import seed_suffixes  # only now: it imports every normaliser
-
-    suffixes = seed_suffixes()
-    return [p for p in candidates if p.name in known or p.suffix.lower() in suffixes]
 
 
 def run_jobs(todo: list, jobs: int, scheduler: str | None, options: Options,

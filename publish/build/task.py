@@ -37,7 +37,7 @@ def render_job(job: Job, options: Options) -> Rendered:
         scratch = Path(folder)
         failed: tuple[tuple[str, str, int], ...] = ()
         try:
-            files, failed = produce(job, options, scratch)
+            files, failed = produce(job, options.dated(job.epoch), scratch)
             reason, code = "", 0
         except PublishError as error:
             files, reason, code = {}, error.one_line(), error.exit_code

@@ -10,9 +10,11 @@ tar (:mod:`publish.deposit.archive`). ``publish verify`` checks either form
 
 A document whose TEI is stale, or whose PDF or EPUB is missing or fails
 validation, is refused with :class:`publish.errors.DepositError` (exit 74);
-no bag is written for it. A withdrawn document (a tombstone in the manifest)
-is never deposited again: it is left out of the default list and refused when
-named; its earlier bag stays as it was.
+no bag is written for it. Unless ``SOURCE_DATE_EPOCH`` is given, a bag is dated
+by its document's own date, as its editions are (the manifest's record). A
+withdrawn document (a tombstone in the manifest) is never deposited again: it
+is left out of the default list and refused when named; its earlier bag stays
+as it was.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ import dataclasses
 import os
 from pathlib import Path
 
-from publish.build.manifest import load_manifest
-from publish.build.run import find_seeds
+from publish.build.manifest import document_epoch, load_manifest
 from publish.deposit.bag import Deposited, deposit_document
 from publish.errors import DepositError, PublishError
-from publish.layout import Layout
+from publish.layout import Layout, find_seeds
 from publish.options import Options
 
 
@@ -42,7 +43,8 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
                 options: Options) -> list[Outcome]:
     """Deposit each document (default: every seed); a refusal does not stop the others."""
     layout = Layout(seeds=seeds_dir, dist=dist)
-    withdrawn = {identifier for identifier, record in load_manifest(layout)["documents"].items()
+    records = load_manifest(layout)["documents"]
+    withdrawn = {identifier for identifier, record in records.items()
                  if isinstance(record, dict) and record.get("deleted")}
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout)
                                         if seed.stem not in withdrawn]
@@ -55,8 +57,9 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
                 "run publish build after restoring the seed")))
             continue
         try:
+            dated = options.dated(document_epoch(records, identifier))
             outcomes.append(Outcome(identifier, deposit_document(identifier, seeds_dir, dist,
-                                                                 archive, options)))
+                                                                 archive, dated)))
         except PublishError as error:
             outcomes.append(Outcome(identifier, error=error))
     return outcomes

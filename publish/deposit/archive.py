@@ -18,7 +18,6 @@ import functools
 import io
 import os
 import posixpath
-import shutil
 import stat
 import tarfile
 import tempfile
@@ -173,9 +172,3 @@ def copy_at_most(source: io.BufferedIOBase, out, limit: int) -> int:
         out.write(block)
         copied += len(block)
     return copied
-
-
-def remove_tree(path: Path) -> None:
-    """Remove a folder we made (a temporary or replaced bag), ignoring what is gone."""
-    if path.exists() or os.path.islink(path):
-        shutil.rmtree(path, ignore_errors=True)

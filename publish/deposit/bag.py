@@ -30,7 +30,7 @@ import bagit
 from lxml import etree
 
 from publish import __version__
-from publish.deposit.archive import DIR_MODE, FILE_MODE, remove_tree, write_tar
+from publish.deposit.archive import DIR_MODE, FILE_MODE, write_tar
 from publish.deposit.package import (
     PREMIS_NAME,
     Checked,
@@ -41,7 +41,7 @@ from publish.deposit.package import (
 )
 from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
-from publish.fileio import exchange
+from publish.fileio import exchange, remove_tree
 from publish.layout import Layout
 from publish.log import LOGGER
 from publish.options import Options

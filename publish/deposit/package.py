@@ -21,11 +21,10 @@ from pathlib import Path
 from lxml import etree
 
 from publish import __version__
-from publish.build.run import find_seeds
 from publish.deposit.provenance import Event, PayloadFile, Tool, normalisation_events, premis_record
 from publish.errors import DepositError
 from publish.formats import FORMATS, Format
-from publish.layout import Layout, file_sha256, sidecar_path
+from publish.layout import Layout, file_sha256, find_seeds, sidecar_path
 from publish.log import LOGGER
 from publish.options import Options
 from publish.tei import first_text, parse_bytes, parse_file

@@ -13,7 +13,8 @@ refuses, with :class:`publish.errors.DepositError` (exit 74).
 A document whose source, sidecar and outputs are byte for byte those of its
 object's head adds no version (and is not re-validated). Otherwise the new
 version stores only the files whose sha512 the object lacks
-(:mod:`publish.preserve.inventory`), dated by ``SOURCE_DATE_EPOCH``, with a
+(:mod:`publish.preserve.inventory`), dated by ``SOURCE_DATE_EPOCH`` (else by the
+document's own date, :mod:`publish.build.dates`), with a
 message saying what changed and the user of ``publish.toml``
 (:mod:`publish.preserve.config`), and it becomes visible in one rename
 (:mod:`publish.preserve.version`). Objects of removed seeds are kept.
@@ -25,12 +26,12 @@ import dataclasses
 from pathlib import Path
 
 from publish import __version__
-from publish.build.run import find_seeds
+from publish.build.manifest import document_epoch, load_manifest
 from publish.deposit import package
-from publish.deposit.archive import remove_tree
 from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
-from publish.layout import Layout
+from publish.fileio import remove_tree
+from publish.layout import Layout, find_seeds
 from publish.options import Options
 from publish.preserve.inventory import Content, User, next_version, read_inventory, state_paths
 from publish.preserve.storage import StorageRoot
@@ -65,13 +66,15 @@ def preserve_all(identifiers: list[str], seeds_dir: Path, dist: Path, root: Path
                  options: Options) -> list[Outcome]:
     """Preserve each document (default: every seed); a refusal does not stop the others."""
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir))]
+    records = load_manifest(Layout(seeds=seeds_dir, dist=dist))["documents"]
     store = StorageRoot.create(root)
     outcomes = []
     with store.writing() as work:
         for identifier in identifiers:
             try:
                 outcomes.append(Outcome(identifier, preserve_document(
-                    identifier, seeds_dir, dist, store, work, user, options)))
+                    identifier, seeds_dir, dist, store, work, user,
+                    options.dated(document_epoch(records, identifier)))))
             except PublishError as error:
                 outcomes.append(Outcome(identifier, error=error))
     return outcomes

@@ -15,8 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from publish.deposit.archive import remove_tree
 from publish.errors import DepositError, UsageError
+from publish.fileio import remove_tree
 from publish.preserve.inventory import content_path, read_inventory, state_paths
 from publish.preserve.storage import StorageRoot
 

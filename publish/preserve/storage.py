@@ -31,8 +31,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from publish.deposit.archive import remove_tree
 from publish.errors import DepositError
+from publish.fileio import remove_tree
 
 SPEC = "ocfl_1.1"
 ROOT_DECLARATION = f"0={SPEC}"

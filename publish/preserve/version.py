@@ -24,9 +24,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from publish.deposit.archive import remove_tree
 from publish.deposit.package import PREMIS_NAME
-from publish.fileio import exchange
+from publish.fileio import exchange, remove_tree
 from publish.formats import FORMATS
 from publish.layout import SIDECAR_SUFFIX
 from publish.preserve.inventory import INVENTORY, SIDECAR, Content, inventory_files
