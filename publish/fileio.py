@@ -55,6 +55,21 @@ def atomic_write(final: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def write_if_changed(final: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless ``final`` already holds exactly it; whether it wrote.
+
+    So a run with nothing new to say (a no-op build's report) leaves the file,
+    its mtime and whatever watches it alone.
+    """
+    try:
+        if Path(final).is_file() and Path(final).stat().st_size == len(data) and Path(final).read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(final, data)
+    return True
+
+
 def exchange(first: Path, second: Path) -> bool:
     """Swap two paths atomically with Linux ``renameat2(RENAME_EXCHANGE)``; False if unsupported."""
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)

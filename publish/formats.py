@@ -56,6 +56,9 @@ class Format:
     #: report (:mod:`publish.validation.run`), or ``None``: then ``check`` is
     #: run per file.
     validation: str | None = None
+    #: The files under ``templates/`` the renderer reads: a change to one re-renders
+    #: this output only (tests/test_formats.py checks that each template is named).
+    templates: tuple[str, ...] = ()
 
     @property
     def rendered(self) -> bool:
@@ -72,12 +75,15 @@ FORMATS: tuple[Format, ...] = (
            "publish.render.pdfcheck:check_pdf", "PDF/A-3 checks (publish.render.pdfcheck; pikepdf)",
            warm_up="publish.render.pdf:warm_up",
            render_libraries=("weasyprint",), check_libraries=("pikepdf",), role="pdf",
-           validation="publish.validation.pdf"),
+           validation="publish.validation.pdf",
+           templates=("tei-to-xhtml.xsl", "print.css", "scripts.css")),
     Format("epub", "EPUB 3 edition", ".epub", "epub", "application/epub+zip", "publish.render.epub:render",
            "publish.render.epubcheck:check_epub",
            "EPUB 3 checks (EPUBCheck) and accessibility checks (DAISY Ace, where installed)",
            render_libraries=("ebooklib",), check_libraries=("epubcheck",), role="epub",
-           validation="publish.validation.epub"),
+           validation="publish.validation.epub",
+           # print.css and scripts.css too: the page list comes from the PDF's layout.
+           templates=("tei-to-xhtml.xsl", "epub.css", "cover.svg.j2", "print.css", "scripts.css")),
 )
 
 

@@ -83,6 +83,32 @@ def tree_digest(folder: Path, exclude: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()
 
 
+def files_digest(folder: Path, names: tuple[str, ...]) -> str:
+    """The sha256 of the named files under ``folder``, names included; a missing one counts as absent."""
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        path = Path(folder) / name
+        digest.update(name.encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """The sha256 of publish's own source (the package's files, caches left out).
+
+    What a version string cannot tell: a renderer changed in a working tree, or a
+    build of the same version from other code, re-renders what that code makes.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in tree_files(package):
+        if "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def tree_files(folder: Path) -> list[Path]:
     """Every file under ``folder``, sorted."""
     return sorted(p for p in Path(folder).rglob("*") if p.is_file())

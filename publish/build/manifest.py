@@ -5,8 +5,8 @@
     {"format": 2, "documents": {"<id>": {
         "seed": "<id>.txt",            "input_sha256": "…",
         "sidecar_sha256": "…" | null,  "resources": {"pics/a.png": "<sha256>"},
-        "publish_version": "0.1.0",
-        "templates_sha256": "…" | null (null when only the master was built),
+        "publish_version": "0.1.0",    "code_sha256": "… (publish's own source files)",
+        "templates": {"pdf": "<sha256 of the templates the pdf row names>", "epub": "…"},
         "source_date_epoch": 1674950400, "encoding": null,
         "outputs": {"tei": "<sha256 of dist/tei/<id>.xml>", "pdf": "…", "epub": "…"},
         "assets": {"img-….png": "<sha256 of dist/tei/<id>_assets/img-….png>"},

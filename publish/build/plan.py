@@ -2,10 +2,12 @@
 
 A document is skipped when its seed, sidecar, resources, publish version,
 date (``SOURCE_DATE_EPOCH`` if set, else its own: :mod:`publish.build.dates`)
-and forced encoding match its record, the templates match too if a rendered
-output is asked for, and every asked-for output and asset is present. There
-is no combined key, and timestamps play no part, so ``touch seeds/*``
-rebuilds nothing; a changed template rebuilds every edition. The no-op path
+and forced encoding match its record, publish's own code is the same
+(``code_sha256``: a renderer changed in a working tree is seen), each asked-for
+rendered output's own templates (its ``FORMATS`` row's ``templates``) match,
+and every asked-for output and asset is present. There is no combined key,
+and timestamps play no part, so ``touch seeds/*`` rebuilds nothing; a changed
+``print.css`` re-renders the editions that read it and no master. The no-op path
 hashes files and stats outputs only: it imports no normaliser, renderer,
 lxml, rich or Dask.
 
@@ -35,9 +37,10 @@ from publish.formats import format_for, kinds
 from publish.layout import Layout, file_sha256, images_under, seed_problem, sidecar_path
 from publish.log import LOGGER
 
-#: The record fields every output depends on; templates matter only to rendered outputs.
+#: The record fields every output depends on; each rendered output also depends on
+#: its own templates (``templates``: kind → digest of the files its row names).
 SOURCE_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "publish_version",
-                 "source_date_epoch", "encoding")
+                 "code_sha256", "source_date_epoch", "encoding")
 #: The record fields that say what the document is; a change to any moves ``changed``.
 CONTENT_FIELDS = ("seed", "input_sha256", "sidecar_sha256", "resources", "encoding")
 
@@ -108,8 +111,7 @@ def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], layout: Lay
     """True if the recorded build of a document still holds for ``outputs``."""
     if not isinstance(entry, dict) or any(entry.get(f) != current[f] for f in SOURCE_FIELDS):
         return False
-    if any(format_for(kind).rendered for kind in outputs) \
-            and entry.get("templates_sha256") != current["templates_sha256"]:
+    if not all(same_templates(entry, current, kind) for kind in outputs):
         return False
     recorded = entry.get("outputs") or {}
     if not all(kind in recorded and layout.output(kind, identifier).is_file() for kind in outputs):
@@ -118,9 +120,16 @@ def is_fresh(entry: object, current: dict, outputs: tuple[str, ...], layout: Lay
 
 
 def same_sources(old: object, current: dict) -> bool:
-    """Whether a record was made from the same sources and templates as ``current``."""
-    return (isinstance(old, dict) and all(old.get(f) == current[f] for f in SOURCE_FIELDS)
-            and old.get("templates_sha256") == current["templates_sha256"])
+    """Whether a record was made from the same sources, code and date as ``current``."""
+    return isinstance(old, dict) and all(old.get(f) == current[f] for f in SOURCE_FIELDS)
+
+
+def same_templates(old: object, current: dict, kind: str) -> bool:
+    """Whether ``kind`` was rendered from the same templates as ``current`` names (the master reads none)."""
+    if not format_for(kind).rendered:
+        return True
+    recorded = old.get("templates") if isinstance(old, dict) else None
+    return isinstance(recorded, dict) and recorded.get(kind) == current["templates"].get(kind)
 
 
 def merged_entry(old: object, current: dict, written: dict[str, str],
@@ -138,13 +147,13 @@ def merged_entry(old: object, current: dict, written: dict[str, str],
         same = same_sources(old, current)
         for kind, digest in (old.get("outputs") or {}).items():
             if kind not in outputs and kind in kinds() and kind not in failed:
-                if same:
+                if same and same_templates(old, current, kind):
                     outputs[kind] = digest
                 else:
                     stale.append(kind)
-    rendered = any(format_for(kind).rendered for kind in outputs)
     entry = {field: current[field] for field in SOURCE_FIELDS}
-    entry["templates_sha256"] = current["templates_sha256"] if rendered else None
+    entry["templates"] = {kind: current["templates"][kind] for kind in kinds()
+                          if kind in outputs and format_for(kind).rendered}
     entry["outputs"] = {kind: outputs[kind] for kind in kinds() if kind in outputs}
     entry["changed"] = changed_at(old, current)
     return entry, stale
@@ -176,6 +185,7 @@ def still_needed(entry: object, current: dict, outputs: tuple[str, ...], layout:
         return outputs
     recorded = entry.get("outputs") or {}
     return tuple(kind for kind in outputs if kind == "tei" or kind not in recorded
+                 or not same_templates(entry, current, kind)
                  or not layout.output(kind, identifier).is_file())
 
 

@@ -39,8 +39,8 @@ from publish.build.plan import BuildRequest, plan, worker_count
 from publish.build.progress import make_progress, summary
 from publish.build.store import remove_assets, remove_outputs, store, tombstone
 from publish.errors import UsageError
-from publish.formats import collection_kinds, collection_templates, kinds
-from publish.layout import Layout, find_seeds, tree_digest
+from publish.formats import FORMATS, collection_kinds, kinds
+from publish.layout import Layout, code_digest, files_digest, find_seeds, tree_digest
 from publish.log import LOGGER
 from publish.options import Options
 
@@ -57,10 +57,11 @@ def build(request: BuildRequest, options: Options) -> int:
     entries = manifest["documents"]
     known = frozenset(e.get("seed", "") for e in entries.values() if isinstance(e, dict))
     seeds = [Path(s) for s in request.seeds] or find_seeds(layout, known)
-    # The editions depend on the templates but those only collection outputs read.
-    editions_templates = tree_digest(options.templates, exclude=collection_templates())
-    environment = {"publish_version": __version__, "source_date_epoch": options.source_date_epoch,
-                   "encoding": options.encoding, "templates_sha256": editions_templates}
+    # Each edition depends on the templates its FORMATS row names, and on publish's code.
+    environment = {"publish_version": __version__, "code_sha256": code_digest(),
+                   "source_date_epoch": options.source_date_epoch, "encoding": options.encoding,
+                   "templates": {row.kind: files_digest(options.templates, row.templates)
+                                 for row in FORMATS if row.rendered}}
     history = None if request.date_pinned else History.read(layout.seeds)
     todo, outcomes, records = plan(seeds, document_outputs, entries, environment, request, history)
     jobs = worker_count(request, len(todo))

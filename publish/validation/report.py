@@ -13,7 +13,7 @@ import html
 import json
 from pathlib import Path
 
-from publish.fileio import atomic_write
+from publish.fileio import write_if_changed
 from publish.layout import Layout
 from publish.validation.run import Result
 
@@ -93,9 +93,9 @@ def file_section(result: Result) -> str:
 
 
 def write_report(results: list[Result], layout: Layout) -> tuple[Path, Path]:
-    """Write ``dist/report.json`` and ``dist/report.html`` atomically; their paths."""
+    """Write ``dist/report.json`` and ``dist/report.html`` atomically, if they changed; their paths."""
     layout.dist.mkdir(parents=True, exist_ok=True)
     json_path, html_path = layout.report(".json"), layout.report(".html")
-    atomic_write(json_path, as_json(results))
-    atomic_write(html_path, as_html(results))
+    write_if_changed(json_path, as_json(results))
+    write_if_changed(html_path, as_html(results))
     return json_path, html_path

@@ -71,8 +71,8 @@ def test_a_no_op_rebuild_leaves_the_manifest_byte_identical(project):
 
 def test_a_record_from_before_changed_counts_from_its_build_date():
     current = {"seed": "a.txt", "input_sha256": "1", "sidecar_sha256": None, "resources": {},
-               "publish_version": "0.1.0", "source_date_epoch": 500, "encoding": None,
-               "templates_sha256": None}
+               "publish_version": "0.1.0", "code_sha256": "c", "source_date_epoch": 500, "encoding": None,
+               "templates": {}}
     old = dict(current, source_date_epoch=100, outputs={"tei": "x"})
     entry, _stale = merged_entry(old, current, {"tei": "y"})
     assert entry["changed"] == 100

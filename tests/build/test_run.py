@@ -24,8 +24,8 @@ from publish.build.plan import BuildRequest
 from publish.build.pool import run_pool
 from publish.build.run import build
 from publish.build.task import render_job
-from publish.formats import COLLECTIONS, collection_templates
-from publish.layout import MANIFEST, Layout, file_sha256, tree_digest
+from publish.formats import COLLECTIONS, FORMATS, collection_templates, format_for
+from publish.layout import MANIFEST, Layout, code_digest, file_sha256, files_digest
 from publish.options import TEMPLATES, Options
 
 from tests.conftest import EPOCH
@@ -131,6 +131,50 @@ def test_changed_template_rebuilds_every_edition(project, local_options, capsys)
     assert data["counts"] == {"built": 0, "partial": 0, "skipped": 3, "failed": 0}
 
 
+def test_a_print_css_change_re_renders_the_editions_and_rewrites_no_master(project, local_options, capsys):
+    code, data = report(project, local_options, capsys, "pdf", "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    masters = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist" / "tei").iterdir()}
+    editions = snapshot(project / "dist")
+    with open(project / "templates" / "print.css", "a", encoding="utf-8") as css:
+        css.write("\n@page { margin-bottom: 21mm; }\n")
+    code, data = report(project, local_options, capsys, "pdf", "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project / "dist" / "tei").iterdir()} == masters
+    after = snapshot(project / "dist")
+    assert all(after[f"pdf/{i}.pdf"] != editions[f"pdf/{i}.pdf"] for i in IDS)
+
+
+def test_an_epub_css_change_leaves_every_pdf_alone(project, local_options, capsys):
+    report(project, local_options, capsys, "pdf", "epub")
+    pdfs = {p.name: p.stat().st_mtime_ns for p in (project / "dist" / "pdf").iterdir()}
+    with open(project / "templates" / "epub.css", "a", encoding="utf-8") as css:
+        css.write("\n/* a reader's note */\n")
+    code, data = report(project, local_options, capsys, "pdf", "epub")
+    assert code == 0 and data["counts"]["built"] == 3
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "dist" / "pdf").iterdir()} == pdfs
+
+
+def test_other_code_making_the_same_master_bytes_rewrites_no_master(project, local_options, capsys):
+    """A record made by other code (another publish, a changed renderer) is rebuilt; equal bytes stay put."""
+    report(project, local_options, capsys)
+    masters = {p.name: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()}
+    documents = load_manifest(project / "dist")["documents"]
+    update_manifest(project / "dist", {i: dict(documents[i], code_sha256="other code") for i in IDS})
+    code, data = report(project, local_options, capsys)
+    assert code == 0 and data["counts"]["built"] == 3
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "dist" / "tei").iterdir()} == masters
+    assert all(e["code_sha256"] == code_digest() for e in load_manifest(project / "dist")["documents"].values())
+
+
+def test_every_edition_template_is_named_by_a_formats_row():
+    """A template no row names would be read without being recorded: its change would leave stale editions."""
+    named = {name for row in FORMATS for name in row.templates}
+    files = {p.name for p in TEMPLATES.iterdir() if p.is_file()}
+    assert files == named
+    assert not any(row.templates for row in FORMATS if not row.rendered)
+
+
 def test_a_collection_template_rebuilds_no_edition(project, local_options, capsys):
     """templates/site/ is the reading site's alone: editing it re-renders no PDF or EPUB."""
     code, data = report(project, local_options, capsys, "epub")
@@ -151,7 +195,8 @@ def test_manifest_records_each_field(project, local_options, capsys):
     assert entry["input_sha256"] == file_sha256(project / "seeds" / "beta.txt")
     assert entry["sidecar_sha256"] == file_sha256(project / "seeds" / "beta.toml")
     assert entry["publish_version"] == __version__
-    assert entry["templates_sha256"] == tree_digest(project / "templates", exclude=collection_templates())
+    assert entry["templates"] == {"epub": files_digest(project / "templates", format_for("epub").templates)}
+    assert entry["code_sha256"] == code_digest()
     assert entry["source_date_epoch"] == EPOCH
     assert set(entry["outputs"]) == {"tei", "epub"}
     assert entry["outputs"]["epub"] == file_sha256(project / "dist" / "epub" / "beta.epub")
@@ -384,3 +429,16 @@ def test_jobs_must_be_positive(project, local_options):
         build(BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=0,
                            outputs=("tei",)), local_options)
 
+
+
+def test_a_no_op_build_writes_nothing_at_all(project, local_options, capsys):
+    """A second build of the same seeds, checks and site included, leaves every file under dist/ as it was."""
+    request = BuildRequest(seeds_dir=project / "seeds", dist=project / "dist", jobs=1,
+                           outputs=("tei", "site", "opds"), json=True, validate=True)
+    assert build(request, local_options) == 0
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in (project / "dist").rglob("*")}
+    assert (project / "dist" / "report.json").is_file() and (project / "dist" / "site" / "index.html").is_file()
+    capsys.readouterr()
+    assert build(request, local_options) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["skipped"] == 3
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in (project / "dist").rglob("*")} == before
