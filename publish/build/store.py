@@ -1,5 +1,8 @@
 """The one place a document's outputs are written into ``dist/``, and removed.
 
+A published document whose rebuild fails keeps its last good outputs and
+record (:func:`store`), so its site page, feeds and OAI-PMH record stay.
+
 Every file is written atomically (:func:`publish.fileio.atomic_write`): a
 temporary file beside it, then ``os.replace``. A master's images are written
 before the master, so a master on disk never names an image that is not
@@ -19,7 +22,7 @@ import hashlib
 from pathlib import Path
 
 from publish.build.job import ASSET_PREFIX, Rendered
-from publish.build.plan import Outcome, merged_entry
+from publish.build.plan import Outcome, merged_entry, same_sources
 from publish.errors import WriteError
 from publish.fileio import atomic_write
 from publish.formats import kinds
@@ -71,8 +74,17 @@ def write_outputs(layout: Layout, identifier: str, files: dict[str, bytes], old:
 
 def store(rendered: Rendered, current: dict, entries: dict, layout: Layout,
           changes: dict) -> Outcome:
-    """Write a document's outputs and record it; on failure remove them all."""
+    """Write a document's outputs and record it.
+
+    A document that was published before and now fails, wholly or in one
+    edition (a corrupt upload, say), keeps its last good outputs and record
+    untouched: a failed rebuild never unpublishes. The build still fails,
+    naming it, and the next build tries the new sources again. A document never
+    built before keeps what it made (a partial build) or nothing.
+    """
     identifier = rendered.identifier
+    if unpublishes(rendered, entries.get(identifier), current):
+        return kept(rendered, current)
     if not rendered.reason:
         try:
             written, assets = write_outputs(layout, identifier, rendered.files, entries.get(identifier))
@@ -94,6 +106,29 @@ def store(rendered: Rendered, current: dict, entries: dict, layout: Layout,
     forget(layout, identifier, entries, changes)
     return Outcome(identifier, "failed", current["seed"], rendered.reason, rendered.exit_code,
                    rendered.seconds)
+
+
+def unpublishes(rendered: Rendered, old: object, current: dict) -> bool:
+    """Whether storing this failed (or partly failed) result would take a published build away.
+
+    A whole failure would remove it; a failed edition would remove its good
+    predecessor, or stand a new master beside editions of the old one. Retrying
+    an edition that has never been made (the same sources) takes nothing away.
+    """
+    if not (isinstance(old, dict) and not old.get("deleted") and old.get("outputs")):
+        return False
+    if rendered.reason:
+        return True
+    failed = {kind for kind, _why, _code in rendered.failed}
+    return bool(failed) and (bool(failed & set(old["outputs"])) or not same_sources(old, current))
+
+
+def kept(rendered: Rendered, current: dict) -> Outcome:
+    """A failed rebuild of a published document: its reason, and the last good build kept."""
+    reasons = [rendered.reason] if rendered.reason else [why for _kind, why, _code in rendered.failed]
+    code = rendered.exit_code or max((c for _kind, _why, c in rendered.failed), default=0)
+    return Outcome(rendered.identifier, "failed", current["seed"],
+                   "; ".join(reasons) + " (the last good build is kept)", code, rendered.seconds)
 
 
 def forget(layout: Layout, identifier: str, entries: dict, changes: dict) -> None:

@@ -285,15 +285,34 @@ def test_a_bad_seed_fails_alone_with_its_reason(project, local_options, capsys):
     assert not list((project / "dist").rglob("*.tmp"))
 
 
-def test_a_document_that_starts_failing_loses_its_old_outputs(project, local_options, capsys):
+def test_a_bad_correction_keeps_the_last_good_build_until_a_good_one(project, local_options, capsys):
+    """A failed rebuild never unpublishes: the last good outputs and record stay, the build fails naming it."""
     report(project, local_options, capsys, "epub")
-    (project / "seeds" / "gamma.txt").write_bytes(b"   \n\n  \n")
+    good = {kind: output_path(project / "dist", kind, "gamma").read_bytes() for kind in ("tei", "epub")}
+    record = load_manifest(project / "dist")["documents"]["gamma"]
+    seed = project / "seeds" / "gamma.txt"
+    original = seed.read_bytes()
+    seed.write_bytes(b"   \n\n  \n")  # a broken correction
     code, data = report(project, local_options, capsys, "epub")
     assert code == 65 and statuses(data)["gamma"] == "failed"
-    assert not any(output_path(project / "dist", kind, "gamma").exists() for kind in ("tei", "epub"))
-    assert "gamma" not in load_manifest(project / "dist")["documents"]
+    [failure] = [d for d in data["documents"] if d["identifier"] == "gamma"]
+    assert "gamma.txt" in failure["reason"] and "last good build is kept" in failure["reason"]
+    assert {kind: output_path(project / "dist", kind, "gamma").read_bytes() for kind in ("tei", "epub")} == good
+    assert load_manifest(project / "dist")["documents"]["gamma"] == record
     code, data = report(project, local_options, capsys, "epub")  # still failing: tried again
     assert statuses(data)["gamma"] == "failed"
+    seed.write_bytes(original + b"\nA good correction.\n")
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 0 and statuses(data)["gamma"] == "built"
+    assert b"A good correction." in output_path(project / "dist", "tei", "gamma").read_bytes()
+
+
+def test_a_new_document_that_fails_leaves_nothing(project, local_options, capsys):
+    (project / "seeds" / "delta.txt").write_bytes(b"   \n\n  \n")
+    code, data = report(project, local_options, capsys, "epub")
+    assert code == 65 and statuses(data)["delta"] == "failed"
+    assert not any(output_path(project / "dist", kind, "delta").exists() for kind in ("tei", "epub"))
+    assert "delta" not in load_manifest(project / "dist")["documents"]
 
 
 @pytest.mark.warns
