@@ -20,11 +20,11 @@ as it was.
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 from publish.build.manifest import document_epoch, load_manifest
 from publish.deposit.bag import Deposited, deposit_document
+from publish.deposit.package import check_outputs
 from publish.errors import DepositError, PublishError
 from publish.layout import Layout, find_seeds
 from publish.options import Options
@@ -48,7 +48,7 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
                  if isinstance(record, dict) and record.get("deleted")}
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout)
                                         if seed.stem not in withdrawn]
-    check_all(layout, [i for i in identifiers if i not in withdrawn], options)
+    check_outputs(layout, [i for i in identifiers if i not in withdrawn], options)
     outcomes = []
     for identifier in identifiers:
         if identifier in withdrawn:
@@ -63,17 +63,3 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
         except PublishError as error:
             outcomes.append(Outcome(identifier, error=error))
     return outcomes
-
-
-def check_all(layout: Layout, identifiers: list[str], options: Options) -> None:
-    """Check every output of these documents in one batch, so each bag's checks come from the cache.
-
-    One EPUBCheck JVM per core and one Ace browser for all the EPUBs, rather
-    than one of each per document; outputs checked before (by a validated
-    build) are not checked again. What fails is refused later, per document.
-    """
-    from publish.formats import FORMATS
-    from publish.validation.run import validate_paths
-
-    paths = [layout.output(row.kind, identifier) for identifier in identifiers for row in FORMATS]
-    validate_paths([path for path in paths if path.is_file()], options, layout, jobs=os.cpu_count() or 1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -264,3 +265,16 @@ def document_urn(inputs: Inputs) -> str:
     """The URN as publish.tei.header makes it, if the TEI somehow lacks one."""
     from publish.tei.header import document_urn as urn
     return urn(inputs.identifier)
+
+
+def check_outputs(layout: Layout, identifiers: list[str], options: Options) -> None:
+    """Check every output of these documents in one batch, so each package's checks come from the cache.
+
+    One EPUBCheck JVM per core and one Ace browser for all the EPUBs, rather
+    than one of each per document; outputs checked before (by a validated
+    build) are not checked again. What fails is refused later, per document.
+    """
+    from publish.validation.run import validate_paths  # the checks: only when packaging
+
+    paths = [layout.output(row.kind, identifier) for identifier in identifiers for row in FORMATS]
+    validate_paths([path for path in paths if path.is_file()], options, layout, jobs=os.cpu_count() or 1)

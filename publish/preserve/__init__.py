@@ -67,6 +67,9 @@ def preserve_all(identifiers: list[str], seeds_dir: Path, dist: Path, root: Path
     """Preserve each document (default: every seed); a refusal does not stop the others."""
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir))]
     records = load_manifest(Layout(seeds=seeds_dir, dist=dist))["documents"]
+    # One batch of checks (one EPUBCheck JVM per core, one Ace browser) for every
+    # document, so each new version's checks come from the cache.
+    package.check_outputs(Layout(seeds=seeds_dir, dist=dist), identifiers, options)
     store = StorageRoot.create(root)
     outcomes = []
     with store.writing() as work:
