@@ -27,6 +27,7 @@ import dataclasses
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from publish.errors import UsageError
@@ -235,19 +236,19 @@ def special_kind(mode: int) -> str:
     return "a special file"
 
 
-def find_seeds(layout: Layout, known: frozenset[str] = frozenset()) -> list[Path]:
+def find_seeds(layout: Layout, suffixes: Callable[[], Collection[str]],
+               known: frozenset[str] = frozenset()) -> list[Path]:
     """Every file in the seeds folder some normaliser takes, sorted by name.
 
-    Names in ``known`` (seeds of the last build) are taken without asking the
-    normaliser registry, so a build with nothing to do imports no normaliser.
+    ``suffixes`` gives the suffixes the normalisers take (``publish.normalise.seed_suffixes``,
+    passed in: this leaf module imports no normaliser). It is called only if some
+    name is not in ``known`` (seeds of the last build), so a build with nothing to
+    do imports no normaliser.
     """
     if not layout.seeds.is_dir():
         raise UsageError(f"no seeds folder: {layout.seeds}")
     candidates = layout.seed_candidates()
     if all(path.name in known for path in candidates):
         return candidates
-    # Only now: it imports every normaliser, which the no-op build must not pay for.
-    from publish.normalise import seed_suffixes
-
-    suffixes = seed_suffixes()
-    return [p for p in candidates if p.name in known or p.suffix.lower() in suffixes]
+    taken = suffixes()
+    return [p for p in candidates if p.name in known or p.suffix.lower() in taken]

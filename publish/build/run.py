@@ -56,7 +56,7 @@ def build(request: BuildRequest, options: Options) -> int:
     manifest = load_manifest(layout)
     entries = manifest["documents"]
     known = frozenset(e.get("seed", "") for e in entries.values() if isinstance(e, dict))
-    seeds = [Path(s) for s in request.seeds] or find_seeds(layout, known)
+    seeds = [Path(s) for s in request.seeds] or find_seeds(layout, seed_suffixes, known)
     # Each edition depends on the templates its FORMATS row names, and on publish's code.
     environment = {"publish_version": __version__, "code_sha256": code_digest(),
                    "source_date_epoch": options.source_date_epoch, "encoding": options.encoding,
@@ -171,3 +171,10 @@ def run_jobs(todo: list, jobs: int, scheduler: str | None, options: Options,
         from publish.build.pool import run_pool
 
         run_pool(todo, jobs, options, level, finished)
+
+
+def seed_suffixes() -> frozenset[str]:
+    """The suffixes the normalisers take; imported only when asked (it imports every normaliser)."""
+    from publish.normalise import seed_suffixes as suffixes
+
+    return frozenset(suffixes())

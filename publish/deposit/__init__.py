@@ -27,6 +27,7 @@ from publish.deposit.bag import Deposited, deposit_document
 from publish.deposit.package import check_outputs
 from publish.errors import DepositError, PublishError
 from publish.layout import Layout, find_seeds
+from publish.normalise import seed_suffixes
 from publish.options import Options
 
 
@@ -46,7 +47,7 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
     records = load_manifest(layout)["documents"]
     withdrawn = {identifier for identifier, record in records.items()
                  if isinstance(record, dict) and record.get("deleted")}
-    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout)
+    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout, seed_suffixes)
                                         if seed.stem not in withdrawn]
     check_outputs(layout, [i for i in identifiers if i not in withdrawn], options)
     outcomes = []

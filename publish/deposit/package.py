@@ -27,6 +27,7 @@ from publish.errors import DepositError
 from publish.formats import FORMATS, Format
 from publish.layout import Layout, file_sha256, find_seeds, sidecar_path
 from publish.log import LOGGER
+from publish.normalise import seed_suffixes
 from publish.options import Options
 from publish.tei import first_text, parse_bytes, parse_file
 
@@ -87,7 +88,7 @@ class Checked:
 def check_document(identifier: str, seeds_dir: Path, dist: Path, options: Options,
                    prefix: str = "data/") -> Checked:
     """Find one document's inputs and check them all; refuse (DepositError) on the first fault."""
-    inputs = find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir)), dist)
+    inputs = find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir), seed_suffixes), dist)
     tei = parse_file(inputs.tei)
     check_source_checksum(tei, inputs)
     return Checked(inputs, tei, validation_events(inputs, options, prefix, Layout(dist=dist)), prefix)

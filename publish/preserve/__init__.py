@@ -32,6 +32,7 @@ from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
 from publish.fileio import remove_tree
 from publish.layout import Layout, find_seeds
+from publish.normalise import seed_suffixes
 from publish.options import Options
 from publish.preserve.inventory import Content, User, next_version, read_inventory, state_paths
 from publish.preserve.storage import StorageRoot
@@ -65,7 +66,7 @@ class Outcome:
 def preserve_all(identifiers: list[str], seeds_dir: Path, dist: Path, root: Path, user: User,
                  options: Options) -> list[Outcome]:
     """Preserve each document (default: every seed); a refusal does not stop the others."""
-    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir))]
+    identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir), seed_suffixes)]
     records = load_manifest(Layout(seeds=seeds_dir, dist=dist))["documents"]
     # One batch of checks (one EPUBCheck JVM per core, one Ace browser) for every
     # document, so each new version's checks come from the cache.
@@ -86,7 +87,7 @@ def preserve_all(identifiers: list[str], seeds_dir: Path, dist: Path, root: Path
 def preserve_document(identifier: str, seeds_dir: Path, dist: Path, store: StorageRoot, work: Path,
                       user: User, options: Options) -> Preserved:
     """Add a version to the document's object if anything changed; refuse as deposit does."""
-    inputs = package.find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir)), dist)
+    inputs = package.find_inputs(identifier, find_seeds(Layout(seeds=seeds_dir), seed_suffixes), dist)
     urn = first_text(parse_file(inputs.tei), "//tei:publicationStmt/tei:idno[@type='URN']")
     if not urn:
         raise DepositError("preservation refused: the TEI's publicationStmt has no URN idno", inputs.tei)
