@@ -14,8 +14,10 @@ import re
 from publish.oai.errors import OAIError
 
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# ASCII digits only: Python's \d also matches other scripts' digits (２０２３), which
+# strptime reads but XML Schema's dateTime and OAI-PMH.xsd refuse.
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 def datestamp(epoch: int) -> str:

@@ -27,15 +27,28 @@ ECHO = {"metadataPrefix": re.compile(TOKEN_CHARS), "set": re.compile(rf"{TOKEN_C
         "identifier": re.compile(r"\S+"), "resumptionToken": re.compile(r".+", re.DOTALL)}
 
 
+#: What XML 1.0 cannot hold (§2.2 Char): C0 controls but tab, LF and CR, surrogates, U+FFFE, U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with each character XML cannot hold written as its code point (``\\u0001``).
+
+    A request may carry anything; an error message that quotes it must still
+    be XML, or the response would be a 500 instead of badArgument.
+    """
+    return NOT_XML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def oai(name: str) -> str:
     return f"{{{OAI_NS}}}{name}"
 
 
 def sub(parent: etree._Element, name: str, text: str | None = None, **attributes) -> etree._Element:
-    """Append an OAI-namespace child with optional text and attributes."""
-    child = etree.SubElement(parent, oai(name), {k: v for k, v in attributes.items() if v is not None})
+    """Append an OAI-namespace child with optional text and attributes, made XML-safe."""
+    child = etree.SubElement(parent, oai(name), {k: xml_safe(v) for k, v in attributes.items() if v is not None})
     if text is not None:
-        child.text = text
+        child.text = xml_safe(text)
     return child
 
 
@@ -48,7 +61,8 @@ def envelope(base_url: str, arguments: dict[str, str], echo: bool) -> etree._Ele
     request = sub(root, "request", base_url)
     if echo and arguments.get("verb") in VERBS:
         for key, value in arguments.items():
-            if key == "verb" or (key in ECHO and ECHO[key].fullmatch(value)):
+            # Echoed only as given: a value XML cannot hold is not echoed at all.
+            if key == "verb" or (key in ECHO and ECHO[key].fullmatch(value) and not NOT_XML.search(value)):
                 request.set(key, value)
     return root
 
