@@ -80,20 +80,43 @@ def metadata_from_mapping(data: dict, path: Path | str | None) -> Metadata:
     return Metadata(**values)
 
 
+#: What XML 1.0 cannot hold (§2.2 Char), which TOML's escapes (``"\u0007"``) can still write.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _check_value(key: str, value, path):
     if key == "author":
         authors = [value] if isinstance(value, str) else value
         if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
             raise InputError("metadata 'author' must be a string or a list of strings", path)
+        for author in authors:
+            _check_characters(key, author, path)
         return tuple(a.strip() for a in authors if a.strip())
     if key == "date":
         return normalise_date(value, path)
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"metadata '{key}' must be a non-empty string", path)
+    _check_characters(key, value, path)
     value = " ".join(value.split())
-    if key == "language" and not LANGUAGE_TAG.match(value):
-        raise InputError(f"metadata 'language' is not a BCP 47 tag: {value!r}", path)
+    if key == "language" and not registered(value):
+        raise InputError(f"metadata 'language' is not a valid BCP 47 tag (RFC 5646, IANA registry): "
+                         f"{value!r}", path)
     return value
+
+
+def _check_characters(key: str, value: str, path) -> None:
+    """Refuse a control character (or other non-character) that no XML, and so no master, can hold."""
+    found = NOT_XML.search(value)
+    if found:
+        raise InputError(f"metadata '{key}' holds the control character U+{ord(found.group()):04X}, "
+                         "which XML cannot hold; remove it", path)
+
+
+def registered(tag: str) -> bool:
+    """Whether a tag is well-formed (RFC 5646) and each subtag is in the IANA registry (langcodes' copy)."""
+    import langcodes  # only for a tag a sidecar or front matter gives
+
+    return langcodes.tag_is_valid(tag)
 
 
 def normalise_date(value, path) -> str:
