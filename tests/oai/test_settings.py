@@ -1,4 +1,4 @@
-"""Repository settings: pyproject.toml's [tool.publish.oai], then PUBLISH_OAI_* variables."""
+"""Repository settings: publish.toml's [oai], then PUBLISH_OAI_* variables."""
 
 from __future__ import annotations
 
@@ -9,21 +9,19 @@ from publish.oai.settings import Settings
 
 
 def write(root, text: str) -> None:
-    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    (root / "publish.toml").write_text(text, encoding="utf-8")
 
 
-def test_defaults_name_the_project(tmp_path):
-    write(tmp_path, '[project]\nname = "liaoning"\ndescription = "Liaoning releases"\n')
+def test_defaults_say_nothing_was_configured(tmp_path):
     settings = Settings.from_project(tmp_path, {})
-    assert settings.repository_name == "Liaoning releases"
+    assert settings.repository_name == "publish"
     assert settings.repository_id.endswith(".invalid") and settings.page_size == 100
-    write(tmp_path, '[project]\nname = "liaoning"\n')
-    assert Settings.from_project(tmp_path, {}).repository_name == "liaoning"
+    assert settings.base_url is None and settings.dist_url is None
 
 
 def test_the_table_and_the_environment(tmp_path):
-    write(tmp_path, '[project]\nname = "x"\n[tool.publish.oai]\nrepository_name = "Archive"\n'
-                    'repository_id = "archive.example.org"\nadmin_email = "a@example.org"\npage_size = 5\n')
+    write(tmp_path, '[oai]\nrepository_name = "Archive"\n'
+                    'repository_id = "archive.example.org"\nadmin_email = ["a@example.org"]\npage_size = 5\n')
     settings = Settings.from_project(tmp_path, {})
     assert (settings.repository_name, settings.repository_id, settings.admin_email, settings.page_size) == (
         "Archive", "archive.example.org", ("a@example.org",), 5)
@@ -32,14 +30,14 @@ def test_the_table_and_the_environment(tmp_path):
     assert settings.page_size == 7 and settings.admin_email == ("a@example.org", "b@example.org")
 
 
-@pytest.mark.parametrize(("table", "environ"), [
-    ('repository_id = "localhost"', {}),
-    ('admin_email = "nobody"', {}),
-    ("page_size = 0", {}),
-    ('colour = "blue"', {}),
-    ("", {"PUBLISH_OAI_PAGE_SIZE": "many"}),
+@pytest.mark.parametrize(("table", "environ", "message"), [
+    ('repository_id = "localhost"', {}, "domain name"),
+    ('admin_email = ["nobody"]', {}, "e-mail"),
+    ("page_size = 0", {}, "at least 1"),
+    ('colour = "blue"', {}, "unknown key oai.colour"),
+    ("", {"PUBLISH_OAI_PAGE_SIZE": "many"}, "PUBLISH_OAI_PAGE_SIZE: oai.page_size must be a whole number"),
 ])
-def test_bad_settings_are_usage_errors(tmp_path, table, environ):
-    write(tmp_path, f"[tool.publish.oai]\n{table}\n")
-    with pytest.raises(UsageError):
+def test_bad_settings_are_usage_errors(tmp_path, table, environ, message):
+    write(tmp_path, f"[oai]\n{table}\n")
+    with pytest.raises(UsageError, match=message):
         Settings.from_project(tmp_path, environ)

@@ -66,16 +66,15 @@ def free_port() -> int:
 
 
 def test_production_app_reads_the_project(built, monkeypatch):
-    (built / "pyproject.toml").write_text('[project]\nname = "archive"\ndescription = "The Archive"\n'
-                                          '[tool.publish.oai]\nrepository_id = "archive.example.org"\n',
-                                          encoding="utf-8")
+    (built / "publish.toml").write_text('[oai]\nrepository_name = "The Archive"\n'
+                                        'repository_id = "archive.example.org"\n', encoding="utf-8")
     try:
         app = production_app({"PUBLISH_ROOT": str(built), "PUBLISH_OAI_ADMIN_EMAIL": "a@example.org"})
         root = assert_valid(call(app, "verb=Identify")[2])
         assert root.findtext(".//o:repositoryName", namespaces=NS) == "The Archive"
         assert root.findtext(".//o:adminEmail", namespaces=NS) == "a@example.org"
     finally:
-        (built / "pyproject.toml").unlink()
+        (built / "publish.toml").unlink()
 
 
 def test_make_app_reads_the_settings_of_the_project_dist_belongs_to(built):
@@ -83,15 +82,15 @@ def test_make_app_reads_the_settings_of_the_project_dist_belongs_to(built):
     from publish.oai.wsgi import make_app
     from publish.options import Options
 
-    (built / "pyproject.toml").write_text('[tool.publish.oai]\nrepository_name = "Mounted"\n'
-                                          'repository_id = "archive.example.org"\n', encoding="utf-8")
+    (built / "publish.toml").write_text('[oai]\nrepository_name = "Mounted"\n'
+                                        'repository_id = "archive.example.org"\n', encoding="utf-8")
     try:
         for given in (None, Options()):
             app = make_app(Layout(dist=built / "dist", seeds=built / "seeds"), given)
             root = assert_valid(call(app, "verb=Identify")[2])
             assert root.findtext(".//o:repositoryName", namespaces=NS) == "Mounted"
     finally:
-        (built / "pyproject.toml").unlink()
+        (built / "publish.toml").unlink()
 
 
 def test_under_waitress(built, tmp_path):

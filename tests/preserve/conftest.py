@@ -125,8 +125,8 @@ def publish(*args: str) -> int:
 
 
 def preserve(project: Path, *args: str) -> int:
-    return publish("preserve", "--seeds-dir", str(project / "seeds"), "--dist", str(project / "dist"),
-                   "--config", str(project / "publish.toml"), *args)
+    return publish("--config", str(project / "publish.toml"), "preserve", "--seeds-dir", str(project / "seeds"),
+                   "--dist", str(project / "dist"), *args)
 
 
 def build(project: Path) -> int:
