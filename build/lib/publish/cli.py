@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from publish import __version__
+from publish.config_spec import CONFIG_FILE
 from publish.errors import DepositError, Interrupted, PublishError, StrictError, UsageError, ValidationError
 from publish.fileio import atomic_write
 from publish.formats import FORMATS, collection_kinds, kinds
@@ -242,6 +243,55 @@ def run_verify(args: argparse.Namespace, options: Options) -> int:
     return 0
 
 
+# -- init, config -------------------------------------------------------------
+
+def add_init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folder", type=Path, help="the new archive folder (new, or empty)")
+
+
+ARCHIVE_README = """# {name}
+
+An archive built with publish {version}: keep its documents in `seeds/`
+(plain text, Markdown, HTML, Word or TEI, each with an optional `<id>.toml`
+sidecar), and configure it in `publish.toml`.
+
+    publish build --validate    # TEI, PDF/A-3, EPUB 3, the site and the catalogues in dist/
+    publish deposit --archive   # a BagIt bag per document in dist/deposit/
+    publish preserve            # a new OCFL version of each changed document in dist/ocfl/
+    publish serve               # the reading room on http://127.0.0.1:8000/
+    publish config              # the settings in force, and where each came from
+"""
+
+
+def run_init(args: argparse.Namespace, options: Options) -> int:
+    """Make an archive folder: seeds/, publish.toml (every setting, commented), a README, .gitignore."""
+    from publish.config import template
+
+    folder = args.folder
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder}: exists and is not an empty folder; publish init makes a new archive")
+    (folder / SEEDS).mkdir(parents=True)
+    atomic_write(folder / "publish.toml", template().encode())
+    atomic_write(folder / "README.md", ARCHIVE_README.format(name=folder.resolve().name,
+                                                             version=__version__).encode())
+    atomic_write(folder / ".gitignore", b"/dist/\n")
+    print(f"publish init: {folder}: seeds/, publish.toml, README.md; add documents to {folder / SEEDS} "
+          "and run publish build there")
+    return 0
+
+
+def add_config(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run_config(args: argparse.Namespace, options: Options) -> int:
+    """Print every setting in force and where it came from."""
+    from publish.config import describe
+
+    sys.stdout.write(describe(args.config))
+    return 0
+
+
 # -- preserve (OCFL 1.1) -----------------------------------------------------
 
 def add_preserve(parser: argparse.ArgumentParser) -> None:
@@ -250,8 +300,6 @@ def add_preserve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path, help="the OCFL storage root (default: dist/ocfl/)")
     parser.add_argument("--seeds-dir", type=Path, default=SEEDS, help="folder of seeds (default: seeds/)")
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default: dist/)")
-    parser.add_argument("--config", type=Path, default=Path("publish.toml"),
-                        help="where [preserve] user is configured (default: publish.toml)")
     parser.add_argument("--show", metavar="ID", help="list the versions of a document's object")
     parser.add_argument("--extract", metavar="ID", help="write one version of a document into DIR")
     parser.add_argument("--version", dest="version_name", metavar="vN",
@@ -343,6 +391,8 @@ COMMANDS = (
     ("verify",    "check bags, their .tar/.zip, and OCFL objects; name each fault", add_verify, run_verify),
     ("preserve",  "keep every version of each document in an OCFL 1.1 store", add_preserve, run_preserve),
     ("serve",     "serve the reading room (dist/site/) on 127.0.0.1",   add_serve,     run_serve),
+    ("init",      "make a new archive folder: seeds/, publish.toml, README", add_init,   run_init),
+    ("config",    "print the settings in force and where each came from", add_config,  run_config),
 )
 
 
@@ -354,9 +404,11 @@ def make_parser() -> argparse.ArgumentParser:
                         help="more log output (-v: info, -vv: debug)")
     parser.add_argument("--strict", action="store_true", help="make every warning fatal (exit 71)")
     parser.add_argument("--traceback", action="store_true", help="show a traceback on errors")
-    parser.add_argument("--max-paragraph", type=int, default=Options.max_paragraph, metavar="CHARS",
+    parser.add_argument("--max-paragraph", type=int, default=None, metavar="CHARS",
                         help="longest paragraph the PDF and EPUB are made for "
-                             f"(default: {Options.max_paragraph:,} characters)")
+                             f"(default: [limits] max_paragraph, {Options.max_paragraph:,} characters)")
+    parser.add_argument("--config", type=Path, default=Path(CONFIG_FILE), metavar="FILE",
+                        help=f"the archive's configuration (default: {CONFIG_FILE} here)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary, add_arguments, runner in COMMANDS:
         sub = commands.add_parser(name, help=summary, description=summary)
@@ -381,6 +433,19 @@ def configure_logging(verbosity: int) -> WarningCounter:
     return counter
 
 
+def configured_options(args: argparse.Namespace) -> Options:
+    """The run's options: publish.toml's [site] and [limits] (checked), the environment, then flags."""
+    from publish.config import check_sections
+    from publish.config_spec import read_section
+    from publish.options import LIMITS, SITE
+
+    data = check_sections(args.config)
+    site = read_section(SITE, args.config, data=data)
+    limits = read_section(LIMITS, args.config, data=data)
+    max_paragraph = args.max_paragraph if args.max_paragraph is not None else limits["max_paragraph"]
+    return Options.from_environment(strict=args.strict, max_paragraph=max_paragraph, site_title=site["title"])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return (and, as a script, exit with) the exit code."""
     parser = make_parser()
@@ -390,8 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     args.warnings = configure_logging(args.verbose)
     try:
-        options = Options.from_environment(strict=args.strict,
-                                           max_paragraph=getattr(args, "max_paragraph", Options.max_paragraph))
+        options = configured_options(args)
         code = args.runner(args, options)
         refuse_if_strict(args)
         return code

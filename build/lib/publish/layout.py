@@ -103,7 +103,8 @@ def code_digest() -> str:
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in tree_files(package):
-        if "__pycache__" in path.parts or path.suffix == ".pyc":
+        # templates/ is recorded per output (FORMATS' templates), not as code.
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or path.relative_to(package).parts[0] == "templates":
             continue
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -12,11 +12,24 @@ import os
 import time
 from pathlib import Path
 
+from publish.config_spec import Section, Setting
 from publish.errors import UsageError
 
-#: The project root: templates/ sits beside the package.
+#: The project root (a clone): templates/ sits beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = PROJECT_ROOT / "templates"
+#: The XSLT, CSS and Jinja templates: ``publish/templates`` is a link to the clone's
+#: ``templates/``, and a real folder in an installed wheel (package data).
+TEMPLATES = (Path(__file__).parent / "templates").resolve()
+
+
+#: publish.toml's sections the CLI reads into :class:`Options` (publish/config.py lists every section).
+SITE = Section("site", "The reading room and the OPDS catalogues", (
+    Setting("title", "Reading room", "the site's name: page titles, the OPDS root feed, the search plug-in"),
+))
+LIMITS = Section("limits", "Limits on what the PDF and EPUB are made for (README, Limits)", (
+    Setting("max_paragraph", 100_000, "the longest paragraph, in characters (--max-paragraph overrides it "
+                                      "for one run)"),
+))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +48,7 @@ class Options:
     ``max_paragraph``: the longest paragraph, in characters, the PDF and EPUB are
     made for (WeasyPrint's line breaking grows faster than the paragraph); a
     longer one fails those editions within seconds and the master is still written.
+    ``site_title``: the reading room's name (``[site] title``).
     """
 
     source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
@@ -43,7 +57,8 @@ class Options:
     encoding: str | None = None
     date_pinned: bool = False
     tei_all: Path | None = None
-    max_paragraph: int = 100_000
+    max_paragraph: int = LIMITS.setting("max_paragraph").default
+    site_title: str = SITE.setting("title").default
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> Options:

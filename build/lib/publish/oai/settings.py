@@ -1,11 +1,11 @@
 """What a project configures for its OAI-PMH repository (OAI-PMH 2.0 §4.2, Identify).
 
-Read from the project's ``pyproject.toml``, table ``[tool.publish.oai]``, then
-overridden by environment variables ``PUBLISH_OAI_<KEY>`` (upper case), so a
-WSGI server can be configured without editing the project::
+The ``[oai]`` section of the archive's ``publish.toml`` (:data:`SETTINGS`),
+each key overridable by ``PUBLISH_OAI_<KEY>`` (upper case), so a WSGI server
+can be configured without editing the archive::
 
-    [tool.publish.oai]
-    repository_name = "Liaoning Archive"     # default: [project] description, else name
+    [oai]
+    repository_name = "Liaoning Archive"
     repository_id = "archive.example.org"    # identifiers are oai:<repository_id>:<document id>
     admin_email = ["archivist@example.org"]  # one or more
     page_size = 100                          # records or headers per ListRecords/ListIdentifiers page
@@ -20,26 +20,34 @@ that nothing was configured.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import tomllib
 from pathlib import Path
 
+from publish.config_spec import CONFIG_FILE, Section, Setting, read_section
 from publish.errors import UsageError
 
 DOMAIN = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 EMAIL = re.compile(r"\S+@(\S+\.)+\S+")
-KEYS = ("repository_name", "repository_id", "admin_email", "page_size", "base_url", "dist_url")
+#: publish.toml's [oai] section.
+SETTINGS = Section("oai", "The OAI-PMH 2.0 repository (publish serve at /oai, publish.oai.wsgi)", (
+    Setting("repository_name", "publish", "the repository's name in Identify"),
+    Setting("repository_id", "publish.invalid",
+            "a domain name the repository controls: identifiers are oai:<repository_id>:<document id>"),
+    Setting("admin_email", ["oai-admin@publish.invalid"], "one or more administrators' e-mail addresses"),
+    Setting("page_size", 100, "records or headers per ListRecords/ListIdentifiers page"),
+    Setting("base_url", "", "the repository's address (default: from each request)"),
+    Setting("dist_url", "", "where dist/ is published, for METS file links (default: none)"),
+))
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """The repository's configured facts; see the module docstring for each key."""
 
-    repository_name: str = "publish"
-    repository_id: str = "publish.invalid"
-    admin_email: tuple[str, ...] = ("oai-admin@publish.invalid",)
-    page_size: int = 100
+    repository_name: str = SETTINGS.setting("repository_name").default
+    repository_id: str = SETTINGS.setting("repository_id").default
+    admin_email: tuple[str, ...] = tuple(SETTINGS.setting("admin_email").default)
+    page_size: int = SETTINGS.setting("page_size").default
     base_url: str | None = None
     dist_url: str | None = None
 
@@ -53,32 +61,9 @@ class Settings:
 
     @classmethod
     def from_project(cls, root: Path, environ: dict[str, str] | None = None) -> Settings:
-        """The settings of the project at ``root``: its pyproject.toml, then the environment."""
-        environ = os.environ if environ is None else environ
-        project, table = {}, {}
-        path = Path(root) / "pyproject.toml"
-        if path.is_file():
-            with open(path, "rb") as handle:
-                data = tomllib.load(handle)
-            project = data.get("project") or {}
-            table = ((data.get("tool") or {}).get("publish") or {}).get("oai") or {}
-        unknown = set(table) - set(KEYS)
-        if unknown:
-            raise UsageError(f"{path}: unknown [tool.publish.oai] key(s): {', '.join(sorted(unknown))}")
-        values = dict(table)
-        for key in KEYS:
-            raw = environ.get(f"PUBLISH_OAI_{key.upper()}")
-            if raw:
-                values[key] = raw.split(",") if key == "admin_email" else raw
-        values.setdefault("repository_name", project.get("description") or project.get("name")
-                          or cls.repository_name)
-        if isinstance(values.get("admin_email"), str):
-            values["admin_email"] = [values["admin_email"]]
-        if "admin_email" in values:
-            values["admin_email"] = tuple(a.strip() for a in values["admin_email"])
-        if "page_size" in values:
-            try:
-                values["page_size"] = int(values["page_size"])
-            except ValueError:
-                raise UsageError(f"OAI page_size must be a number, not {values['page_size']!r}") from None
+        """The settings of the archive at ``root``: its publish.toml's [oai], then the environment."""
+        values = dict(read_section(SETTINGS, Path(root) / CONFIG_FILE, environ).values)
+        values["admin_email"] = tuple(values["admin_email"])
+        for key in ("base_url", "dist_url"):
+            values[key] = values[key] or None
         return cls(**values)

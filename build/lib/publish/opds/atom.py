@@ -57,7 +57,7 @@ def feeds(catalogue: Catalogue) -> dict[str, bytes]:
             files[f"{feed.page_name(number)}{SUFFIX}"] = serialise(
                 acquisition_feed(catalogue, feed, number, entries))
     files[f"{catalogue.complete.name}{SUFFIX}"] = serialise(complete_feed(catalogue, entries))
-    files[SEARCH_FILE] = opensearch_description()
+    files[SEARCH_FILE] = opensearch_description(catalogue.title)
     return files
 
 
@@ -170,7 +170,7 @@ def entry(publication: Publication) -> etree._Element:
     return element
 
 
-def opensearch_description() -> bytes:
+def opensearch_description(title: str) -> bytes:
     """The OpenSearch 1.1 description: its one template is the site's search page (text/html).
 
     OPDS 1.2 §3 wants the template to answer with an acquisition feed; a
@@ -179,8 +179,8 @@ def opensearch_description() -> bytes:
     """
     search = ElementMaker(namespace=OPENSEARCH_NS, nsmap={None: OPENSEARCH_NS})
     root = search.OpenSearchDescription(
-        search.ShortName("Reading room"),
-        search.Description("Full-text search of every document in the reading room."),
+        search.ShortName(title[:16]),  # OpenSearch 1.1: at most 16 characters
+        search.Description(f"Full-text search of every document in {title}."),
         search.InputEncoding("UTF-8"),
         search.OutputEncoding("UTF-8"),
         search.Url(type="text/html", template=SEARCH_TEMPLATE),

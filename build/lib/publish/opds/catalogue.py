@@ -34,7 +34,6 @@ PAGE_SIZE = 50
 #: The editions an entry offers, in this order, when the build made them.
 DOWNLOADS = ("epub", "pdf", "tei")
 DOWNLOAD_TITLES = {"epub": "EPUB 3", "pdf": "PDF/A-3", "tei": "TEI P5 master (XML)"}
-TITLE = "Reading room"
 #: Names the catalogue's own ids (entries, feeds); fixed, so ids never change.
 NAMESPACE = uuid.UUID("6f2b1c3e-58a4-5d0b-9d3e-0c6a7b9e4f21")
 
@@ -141,6 +140,8 @@ class Catalogue:
     #: The crawlable complete feed (OPDS 1.2 §2.5): most recently updated first.
     complete: Feed
     facets: tuple[Facet, ...]
+    #: The catalogue's name: the site's (``[site] title`` in publish.toml).
+    title: str = "Reading room"
 
 
 def catalogue_id(name: str) -> str:
@@ -236,8 +237,9 @@ def build_catalogue(collection: Collection, options: Options) -> Catalogue:
                       for t in languages))
     complete = Feed("complete", "Every document (complete, for crawlers)",
                     tuple(sorted(publications, key=lambda p: (p.updated, p.identifier), reverse=True)))
-    listings = navigations(publications, collections, languages, counts)
-    return Catalogue(options.build_date_iso, publications, listings, tuple(feeds), complete, facets)
+    listings = navigations(publications, collections, languages, counts, options.site_title)
+    return Catalogue(options.build_date_iso, publications, listings, tuple(feeds), complete, facets,
+                     options.site_title)
 
 
 def primary(tag: str) -> str:
@@ -245,7 +247,7 @@ def primary(tag: str) -> str:
     return tag.split("-")[0].lower() or "und"
 
 
-def navigations(publications, collections, languages, counts) -> tuple[Navigation, ...]:
+def navigations(publications, collections, languages, counts, title: str) -> tuple[Navigation, ...]:
     """The root navigation feed and its two listings, by collection and by language."""
     total = len(publications)
     entries = [
@@ -269,4 +271,4 @@ def navigations(publications, collections, languages, counts) -> tuple[Navigatio
             entries.append(NavigationEntry(listing.title, listing.name, "subsection", False,
                                            f"{summary} ({len(listing.entries)})."))
             listings.append(listing)
-    return (Navigation("root", TITLE, tuple(entries)), *listings)
+    return (Navigation("root", title, tuple(entries)), *listings)

@@ -45,7 +45,6 @@ from publish.site.reading import reading_view
 from publish.site.search import search_bundle
 from publish.tei.master import Master
 
-SITE_NAME = "Reading room"
 #: What a document page offers for download, in this order.
 DOWNLOADS = (("pdf", "PDF/A-3"), ("epub", "EPUB 3"), ("tei", "TEI P5 master"))
 CITATIONS = (("BibTeX", "cite.bib", cite.bibtex), ("RIS", "cite.ris", cite.ris),
@@ -75,7 +74,7 @@ def filesize(size: int) -> str:
 def render(collection: Collection, options: Options) -> dict[str, bytes]:
     """Every file of the site."""
     env = environment(Path(options.templates))
-    common = {"site_name": SITE_NAME, "version": __version__,
+    common = {"site_name": options.site_title, "version": __version__,
               "built": options.build_datetime.date().isoformat()}
     files: dict[str, bytes] = {}
     docs: list[Document] = []
@@ -125,7 +124,7 @@ def browse_pages(env, common, docs, groups) -> dict[str, bytes]:
         for order, sort, extra in (("title", by_title, ""), ("date", by_date, "by-date/")):
             root = "../" * (depth + bool(extra))
             files[f"{here}{extra}index.html"] = page(
-                env, "list.html.j2", common, root=root or "./", title=heading if here else SITE_NAME,
+                env, "list.html.j2", common, root=root or "./", title=heading if here else common["site_name"],
                 lang="en", dir="ltr", section="home" if not here else "browse", heading=heading,
                 docs=[wrap(d) for d in sort(members)], facets=shown, order=order,
                 here=("../" if extra else "./"))
