@@ -150,3 +150,17 @@ def test_a_damaged_file_is_reported_not_raised(edition, tmp_path, options):
     damaged.write_bytes(edition.read_bytes()[: len(edition.read_bytes()) // 2])
     problems = check_pdf(damaged, options)
     assert problems and all("\n" not in line for line in problems)
+
+
+def test_sixteen_bytes_overwritten_inside_a_font_stream_are_found(edition, tmp_path, options):
+    """qpdf --check and pikepdf both pass this file (they recover the stream); the strict inflate does not."""
+    data = edition.read_bytes()
+    with pikepdf.open(edition) as pdf:
+        font = next(obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream)
+                    and obj.get("/Filter") == "/FlateDecode" and obj.get("/Length1") is not None)
+        raw, (number, _generation) = font.read_raw_bytes(), font.objgen
+    start = data.index(raw) + len(raw) // 2
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(data[:start] + b"\0" * 16 + data[start + 16:])
+    problems = check_pdf(damaged, options)
+    assert any(line.startswith(f"stream {number} 0 R does not decode (FlateDecode") for line in problems), problems
