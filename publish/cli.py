@@ -224,7 +224,8 @@ def run_deposit(args: argparse.Namespace, options: Options) -> int:
 
 def add_verify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", type=Path, nargs="+", metavar="PATH",
-                        help="bag folders, .tar or .zip files, OCFL storage roots or objects")
+                        help="bag folders, .tar or .zip files, OCFL storage roots or objects, "
+                             "or dist/ (a fixity audit against the manifest)")
 
 
 def run_verify(args: argparse.Namespace, options: Options) -> int:
@@ -239,7 +240,8 @@ def run_verify(args: argparse.Namespace, options: Options) -> int:
         if not problems:
             print(f"{path}: valid")
     if failed:
-        raise DepositError(f"{failed} of {len(args.paths)} bag(s) or OCFL folder(s) failed verification")
+        raise DepositError(f"{failed} of {len(args.paths)} bag(s), OCFL folder(s) or dist/ folder(s) "
+                           "failed verification")
     return 0
 
 

@@ -26,12 +26,14 @@ lock (``dist/.manifest.lock``, ``flock(2)``), so no build loses another's record
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from publish.fileio import atomic_write
-from publish.layout import Layout
+from publish.layout import Layout, file_sha256
 from publish.log import LOGGER
 
 FORMAT = 2
@@ -54,6 +56,38 @@ def load_manifest(layout: Layout) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
         return empty()
     return data
+
+
+@dataclasses.dataclass(frozen=True)
+class FixityFailure:
+    """A file that is not the bytes the build wrote: missing, or another SHA-256 than recorded."""
+
+    path: Path
+    recorded: str
+    actual: str | None  # None: the file is gone
+
+    def message(self) -> str:
+        if self.actual is None:
+            return f"{self.path}: missing; the build recorded SHA-256 {self.recorded}"
+        return (f"{self.path}: SHA-256 {self.actual} is not the {self.recorded} the build recorded "
+                "when it wrote it: the file changed since (rebuild it with publish build --force)")
+
+
+def fixity_failures(layout: Layout, identifier: str, record: object) -> list[FixityFailure]:
+    """Each output of a document whose bytes differ from the SHA-256 its record holds (a hand-over check)."""
+    if not isinstance(record, dict) or record.get("deleted"):
+        return []
+    failures = []
+    for kind, recorded in sorted((record.get("outputs") or {}).items()):
+        path = layout.output(kind, identifier)
+        try:
+            actual = file_sha256(path)
+        except FileNotFoundError:
+            failures.append(FixityFailure(path, recorded, None))
+            continue
+        if actual != recorded:
+            failures.append(FixityFailure(path, recorded, actual))
+    return failures
 
 
 def document_epoch(documents: dict, identifier: str) -> int | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from publish.build.manifest import document_epoch, load_manifest
+from publish.build.manifest import document_epoch, fixity_failures, load_manifest
 from publish.deposit.bag import Deposited, deposit_document
 from publish.deposit.package import check_outputs
 from publish.errors import DepositError, PublishError
@@ -56,6 +56,11 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
             outcomes.append(Outcome(identifier, error=DepositError(
                 f"deposit refused: {identifier} was withdrawn (its seed was removed); "
                 "run publish build after restoring the seed")))
+            continue
+        failures = fixity_failures(layout, identifier, records.get(identifier))
+        if failures:  # a hand-over: only the bytes the build wrote and recorded are deposited
+            outcomes.append(Outcome(identifier, error=DepositError(
+                f"deposit refused: {failures[0].message()}")))
             continue
         try:
             dated = options.dated(document_epoch(records, identifier))

@@ -1,7 +1,9 @@
 """``publish verify``: is a bag, or its .tar or .zip, complete and valid (RFC 8493 §3)?
 
 An OCFL storage root or object is handed to :mod:`publish.preserve.verify`,
-which names its faults the same way.
+which names its faults the same way. A ``dist/`` folder (one holding the
+build's manifest) gets a fixity audit: every output of every live document is
+compared with the SHA-256 the build recorded when it wrote it.
 
 bagit-python's ``Bag.validate`` is the verdict, but it stops at the first kind
 of failure (a wrong Payload-Oxum hides which file changed), so every entry is
@@ -24,9 +26,11 @@ from pathlib import Path
 
 import bagit
 
+from publish.build.manifest import fixity_failures, load_manifest
 from publish.deposit.archive import is_archive, unpacked
 from publish.deposit.bag import quiet_bagit
 from publish.errors import DepositError
+from publish.layout import Layout
 from publish.preserve.verify import is_ocfl, verify_ocfl
 
 #: bagit-python verdicts that add nothing to the itemised problems.
@@ -34,10 +38,12 @@ GENERIC_VERDICTS = ("Bag validation failed", "Bag is incomplete")
 
 
 def verify_path(path: Path) -> list[str]:
-    """The problems of a bag folder, .tar or .zip, or OCFL root or object; empty means valid."""
+    """The problems of a bag folder, .tar or .zip, OCFL root or object, or a dist/ (a fixity audit)."""
     path = Path(path)
     if path.is_dir() and is_ocfl(path):
         return verify_ocfl(path)
+    if path.is_dir() and Layout(dist=path).manifest.is_file():
+        return audit_dist(Layout(dist=path))
     if path.is_dir():
         return verify_folder(path)
     if path.is_file() and is_archive(path):
@@ -49,6 +55,13 @@ def verify_path(path: Path) -> list[str]:
     if not path.exists():
         return ["no such bag, .tar, .zip or OCFL folder"]
     return ["not a bag folder, .tar, .zip or OCFL folder"]
+
+
+def audit_dist(layout: Layout) -> list[str]:
+    """A fixity audit of a ``dist/``: every output of every live document against its recorded SHA-256."""
+    documents = load_manifest(layout)["documents"]
+    return [failure.message() for identifier, record in sorted(documents.items())
+            for failure in fixity_failures(layout, identifier, record)]
 
 
 def verify_folder(folder: Path) -> list[str]:

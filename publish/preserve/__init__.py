@@ -26,7 +26,7 @@ import dataclasses
 from pathlib import Path
 
 from publish import __version__
-from publish.build.manifest import document_epoch, load_manifest
+from publish.build.manifest import document_epoch, fixity_failures, load_manifest
 from publish.deposit import package
 from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
@@ -67,14 +67,20 @@ def preserve_all(identifiers: list[str], seeds_dir: Path, dist: Path, root: Path
                  options: Options) -> list[Outcome]:
     """Preserve each document (default: every seed); a refusal does not stop the others."""
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(Layout(seeds=seeds_dir), seed_suffixes)]
-    records = load_manifest(Layout(seeds=seeds_dir, dist=dist))["documents"]
+    layout = Layout(seeds=seeds_dir, dist=dist)
+    records = load_manifest(layout)["documents"]
     # One batch of checks (one EPUBCheck JVM per core, one Ace browser) for every
     # document, so each new version's checks come from the cache.
-    package.check_outputs(Layout(seeds=seeds_dir, dist=dist), identifiers, options)
+    package.check_outputs(layout, identifiers, options)
     store = StorageRoot.create(root)
     outcomes = []
     with store.writing() as work:
         for identifier in identifiers:
+            failures = fixity_failures(layout, identifier, records.get(identifier))
+            if failures:  # a hand-over: only the bytes the build wrote and recorded are preserved
+                outcomes.append(Outcome(identifier, error=DepositError(
+                    f"preservation refused: {failures[0].message()}")))
+                continue
             try:
                 outcomes.append(Outcome(identifier, preserve_document(
                     identifier, seeds_dir, dist, store, work, user,

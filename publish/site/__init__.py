@@ -152,9 +152,13 @@ def downloads(entry: Entry, files: dict[str, bytes]) -> tuple[Download, ...]:
         if path is None or not path.is_file():
             continue
         data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        recorded = (entry.record.get("outputs") or {}).get(kind)
+        if recorded is not None and digest != recorded:  # a hand-over: the site copies only what was built
+            raise RenderError(f"SHA-256 {digest} is not the {recorded} the build recorded when it wrote it: "
+                              "the file changed since (rebuild it with publish build --force)", path)
         files[f"doc/{entry.identifier}/{path.name}"] = data
-        found.append(Download(kind, label, path.name, format_for(kind).media_type, len(data),
-                              hashlib.sha256(data).hexdigest()))
+        found.append(Download(kind, label, path.name, format_for(kind).media_type, len(data), digest))
     return tuple(found)
 
 
