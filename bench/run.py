@@ -26,9 +26,10 @@ this machine, in one run:
    EPUB), and rebuilt after one seed changed. For information; no target.
 
 Usage: ``python bench/run.py [--small 200] [--noop 1000] [--plain-sample N] [--repeat 2]
-[--steps corpus,plain,noop,large,site,epubcheck,deposit] [--deposit 1000] [--epubcheck-sample N]``;
-the validation steps are described in ``bench/validation.py``. ``--plain-sample N`` runs the plain tools on
-every (200/N)th document only and reports the per-document mean (said so in
+[--steps corpus,plain,noop,large,site,epubcheck,deposit,change] [--deposit 1000] [--epubcheck-sample N]
+[--change 1000]``; the validation steps are described in ``bench/validation.py``, the change step
+(one document corrected and one added in a committed collection) in ``bench/change.py``.
+``--plain-sample N`` runs the plain tools on every (200/N)th document only and reports the per-document mean (said so in
 the output). The corpus builds alternate ``--jobs 1`` and ``--jobs 2``
 ``--repeat`` times and report the fastest of each, the run least disturbed by
 other work on the machine; the load average is printed with every figure.
@@ -50,13 +51,14 @@ import sys
 import time
 from pathlib import Path
 
+import change  # bench/change.py, beside this file
 import validation  # bench/validation.py, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 EPOCH = "1674950400"  # 2023-01-29T00:00:00Z: the same bytes on every run
-STEPS = ("corpus", "plain", "noop", "large", "site", "epubcheck", "deposit")
+STEPS = ("corpus", "plain", "noop", "large", "site", "epubcheck", "deposit", "change")
 
 WORDS = """the council minister provincial government meeting committee report said would
 community board members city residents plan new public service water health school
@@ -469,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus builds per --jobs value and large-document runs, alternating; "
                              "the least disturbed of each is reported")
     parser.add_argument("--deposit", type=int, default=1000, help="documents in the deposit step")
+    parser.add_argument("--change", type=int, default=1000,
+                        help="documents in the change step (one corrected, one added: bench/change.py)")
     parser.add_argument("--epubcheck-sample", type=int, default=0,
                         help="run one EPUBCheck per book on this many of the EPUBs (default: all)")
     parser.add_argument("--steps", default=",".join(STEPS), help=f"comma-separated, of {', '.join(STEPS)}")
@@ -480,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                "machine": machine(), "small": args.small, "load_before": os.getloadavg()}
     print(f"bench: {results['machine']}; load average {results['load_before'][0]:.2f}", flush=True)
-    all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small, args.deposit))
+    all_seeds = make_corpus(OUT / "seeds-all", max(args.noop, args.small, args.deposit, args.change))
     small_dir = OUT / "seeds-small"
     small_dir.mkdir(exist_ok=True)
     for seed in all_seeds[:args.small]:
@@ -497,12 +501,14 @@ def main(argv: list[str] | None = None) -> int:
                                OUT, args.epubcheck_sample, results, measure, BIN / "publish", log)),
                            ("deposit", lambda: validation.deposit_step(
                                deposit_seeds(all_seeds, args.deposit), OUT, results, measure,
-                               BIN / "publish", log))):
+                               BIN / "publish", log)),
+                           ("change", lambda: change.change_step(
+                               all_seeds, args.change, OUT, BIN / "publish", ROOT / "templates", log, results))):
         if step in steps:
             results["load"][step] = os.getloadavg()[0]
             run_step()
     results["load_after"] = os.getloadavg()
-    table = print_table(figures(results) + validation.figures(results), results)
+    table = print_table(figures(results) + validation.figures(results) + change.figures(results), results)
     loads = ", ".join(f"{step} {load:.1f}" for step, load in results["load"].items())
     loads = (f"1-minute load average at the start of each step: {loads}; after: "
              f"{results['load_after'][0]:.1f} (above 2, other work shares the 2 cores and slows every figure)")

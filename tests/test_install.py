@@ -38,8 +38,15 @@ def installed(tmp_path_factory) -> Path:
     if not uv.is_file():
         pytest.skip(f"missing {uv}: the dev extra (make installs it from the lock)")
     work = tmp_path_factory.mktemp("install")
+    source = work / "source"  # a copy, so that setuptools' build/ folder is not left in the clone
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "templates", source / "templates")
+    shutil.copytree(ROOT / "publish", source / "publish", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "-w", work / "wheel", ROOT)
+        "-w", work / "wheel", source)
     [wheel] = (work / "wheel").glob("publish-*.whl")
     venv = work / "venv"
     run(uv, "venv", "--quiet", "--python", sys.executable, venv)
