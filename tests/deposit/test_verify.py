@@ -83,7 +83,7 @@ def test_each_tamper_is_named_and_fails(bag, tamper, named, capsys):
     code, out, err = verify(bag, capsys=capsys)
     assert code == 74
     assert f"{bag}: {named}" in err
-    assert "1 of 1 bag(s) or OCFL folder(s) failed verification" in err
+    assert "1 of 1 bag(s), OCFL folder(s) or dist/ folder(s) failed verification" in err
     assert "valid" not in out and "Traceback" not in err
 
 
@@ -132,4 +132,4 @@ def test_not_a_bag_is_reported(tmp_path, capsys):
     code, _, err = verify(tmp_path / "plain", tmp_path / "absent", capsys=capsys)
     assert code == 74
     assert "plain: not a valid bag" in err and "absent: no such bag" in err
-    assert "2 of 2 bag(s) or OCFL folder(s) failed verification" in err
+    assert "2 of 2 bag(s), OCFL folder(s) or dist/ folder(s) failed verification" in err
