@@ -206,6 +206,9 @@ def seed_problem(seed: Path) -> str | None:
     would block the build), a device or a socket is refused. To publish a file
     kept elsewhere, copy it into the folder.
     """
+    name_problem = id_problem(seed)
+    if name_problem:
+        return name_problem
     try:
         info = seed.lstat()
     except OSError as error:
@@ -224,6 +227,24 @@ def seed_problem(seed: Path) -> str | None:
         info = target.stat()
     if not stat.S_ISREG(info.st_mode):
         return f"{special_kind(info.st_mode)}, not a regular file; refused"
+    return None
+
+
+#: The longest id, in bytes of UTF-8: every output, asset folder and temporary file is
+#: named from it, and a file name may have at most 255 bytes (NAME_MAX).
+MAX_ID_BYTES = 200
+
+
+def id_problem(seed: Path) -> str | None:
+    """Why a seed's name cannot name its outputs, or None: too long, or holding a control character."""
+    identifier = seed.stem
+    size = len(os.fsencode(identifier))
+    if size > MAX_ID_BYTES:
+        return (f"its id (the name without {seed.suffix}) is {size} bytes long; at most {MAX_ID_BYTES}, "
+                "as every output is named from it: rename the file")
+    control = next((c for c in seed.name if ord(c) < 0x20 or ord(c) == 0x7F), None)
+    if control is not None:
+        return f"its name holds the control character U+{ord(control):04X}; refused: rename the file"
     return None
 
 

@@ -461,3 +461,17 @@ def test_a_no_op_build_writes_nothing_at_all(project, local_options, capsys):
     assert build(request, local_options) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["skipped"] == 3
     assert {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in (project / "dist").rglob("*")} == before
+
+
+def test_names_that_cannot_name_outputs_are_refused_up_front(project, local_options, capsys):
+    """A 250-byte name once failed naming a temporary file; a newline broke EPUBCheck's batch list."""
+    long_name = "r" * 246 + ".txt"  # 250 bytes
+    (project / "seeds" / long_name).write_text("A long-named report.\n", encoding="utf-8")
+    (project / "seeds" / "two\nlines.txt").write_text("A newline in the name.\n", encoding="utf-8")
+    code, data = report(project, local_options, capsys)
+    assert code == 65
+    reasons = {d["seed"]: d["reason"] for d in data["documents"] if d["status"] == "failed"}
+    assert "is 246 bytes long; at most 200" in reasons[long_name] and long_name in reasons[long_name]
+    assert "control character U+000A" in reasons["two\nlines.txt"]
+    assert statuses(data) == {**{i: "built" for i in IDS}, "r" * 246: "failed", "two\nlines": "failed"}
+    assert not any(".tmp" in reason for reason in reasons.values())
