@@ -15,6 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,3 +84,33 @@ def remove_tree(path: Path) -> None:
     """Remove a folder we made (a temporary or replaced bag, a work area), ignoring what is gone."""
     if path.exists() or os.path.islink(path):
         shutil.rmtree(path, ignore_errors=True)
+
+
+#: Prefixes of the temporary folders a build makes (a document's scratch, the pool's marks).
+SCRATCH_PREFIXES = ("publish-build-", "publish-pool-")
+#: A scratch folder untouched this long belongs to a build that was killed (SIGKILL leaves them).
+STALE_AFTER = 3600
+
+
+def sweep_stale_scratch(now: float | None = None) -> int:
+    """Remove this user's scratch folders older than :data:`STALE_AFTER` from the temporary folder.
+
+    A running build's folders are minutes old at most (one per document in
+    flight), so only a killed build's remain that long. Returns how many went.
+    """
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if (entry.name.startswith(SCRATCH_PREFIXES) and entry.is_dir(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_uid == os.getuid()
+                    and now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER):
+                remove_tree(Path(entry.path))
+                removed += 1
+        except OSError:
+            continue
+    return removed

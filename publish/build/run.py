@@ -27,6 +27,7 @@ do: a build with nothing to do must not pay for WeasyPrint, lxml or Dask.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,6 +40,7 @@ from publish.build.plan import BuildRequest, plan, worker_count
 from publish.build.progress import make_progress, summary
 from publish.build.store import remove_assets, remove_outputs, store, tombstone
 from publish.errors import UsageError
+from publish.fileio import sweep_stale_scratch
 from publish.formats import FORMATS, collection_kinds, kinds
 from publish.layout import Layout, code_digest, files_digest, find_seeds, tree_digest
 from publish.log import LOGGER
@@ -48,6 +50,9 @@ from publish.options import Options
 def build(request: BuildRequest, options: Options) -> int:
     """Build what changed; show progress and a summary; 0 only if nothing failed."""
     started = time.perf_counter()
+    swept = sweep_stale_scratch()
+    if swept:
+        LOGGER.info("removed %d scratch folder(s) a killed build left in %s", swept, tempfile.gettempdir())
     layout = request.layout
     document_outputs = request.document_outputs
     unknown = set(request.outputs) - set(kinds()) - set(collection_kinds())
