@@ -33,6 +33,7 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 LAUNCH_TIMEOUT_MS = "30000"  # Ace's default, 5 s, is too short on a busy machine
 TIMEOUT_PER_BOOK = 240  # seconds; Ace's own per-document limit
+START_ALLOWANCE = 60  # seconds for node and the browser to start, once per batch
 DRIVER = Path(__file__).with_name("ace_batch.js")
 #: Node packages the driver loads, all installed by ``npm ci`` from package-lock.json.
 NODE_PACKAGES = ("@daisy/ace-core", "@daisy/ace-axe-runner-puppeteer")
@@ -149,8 +150,11 @@ def run_ace(paths, jobs: int = 2, tools: AceTools | None = None) -> dict[Path, A
     """Check every EPUB in ``paths`` with Ace in one browser; a report per path, in order.
 
     ``jobs`` books are checked at the same time in that browser. A book Ace
-    cannot open gets a report with ``error`` set; a browser that cannot
-    start, or a driver that dies, raises :class:`AceUnavailable`.
+    cannot open gets a report with ``error`` set, and so does a book Ace does
+    not finish in time: a batch that runs out of time is checked again one
+    book at a time, and each book that runs out of time alone is a finding,
+    never a pass. A browser that cannot start, or a driver that dies, raises
+    :class:`AceUnavailable`.
     """
     paths = [Path(path) for path in paths]
     if not paths:
@@ -158,12 +162,15 @@ def run_ace(paths, jobs: int = 2, tools: AceTools | None = None) -> dict[Path, A
     tools = find_ace() if tools is None else tools
     command = [tools.node, str(DRIVER), "--jobs", str(max(1, jobs))]
     request = json.dumps([str(path.resolve()) for path in paths])
-    timeout = 60 + TIMEOUT_PER_BOOK * len(paths) / max(1, jobs)
+    timeout = START_ALLOWANCE + TIMEOUT_PER_BOOK * len(paths) / max(1, jobs)
     try:
         done = subprocess.run(command, input=request.encode("utf-8"), capture_output=True,
                               env=tools.environment(), timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise AceUnavailable(f"Ace did not finish {len(paths)} EPUB(s) in {timeout:.0f} s") from None
+        if len(paths) > 1:  # find the book that hangs: each alone, in its own browser
+            return {path: report for one in paths for path, report in run_ace([one], 1, tools).items()}
+        return {paths[0]: AceReport(paths[0], tools.version, "error", (),
+                                    f"Ace did not finish checking this book in {timeout:.0f} s")}
     lines = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
     results = [line for line in lines if "epub" in line]
     if done.returncode != 0 or len(results) != len(paths):

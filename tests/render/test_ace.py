@@ -150,6 +150,18 @@ def test_the_batch_reports_what_aces_own_command_line_reports(tools, small_books
     assert alone.outcome == batch.outcome and alone.version == batch.version
 
 
+def test_a_book_ace_does_not_finish_is_a_finding_never_a_pass(tools, small_books, monkeypatch):
+    """Time runs out (here at once): the batch is retried book by book, and each is an error, not a pass."""
+    monkeypatch.setattr(ace, "START_ALLOWANCE", 0.05)
+    monkeypatch.setattr(ace, "TIMEOUT_PER_BOOK", 0.01)
+    books = [small_books["clean"], small_books["faulty"]]
+    reports = run_ace(books, tools=tools)
+    assert list(reports) == books
+    for report in reports.values():
+        assert report.error and report.error.startswith("Ace did not finish checking this book in")
+        assert not report.passed and report.problems
+
+
 def test_missing_tools_are_named(tmp_path, monkeypatch):
     with pytest.raises(AceUnavailable, match=r"node_modules.*npm ci"):
         find_ace(tmp_path)
