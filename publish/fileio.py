@@ -19,6 +19,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from publish.errors import WriteError
+
 
 @contextlib.contextmanager
 def atomic_path(final: Path) -> Iterator[Path]:
@@ -47,13 +49,22 @@ def is_special(path: Path) -> bool:
 
 
 def atomic_write(final: Path, data: bytes) -> None:
-    """Write ``data`` to ``final`` atomically (directly, if ``final`` is a device or FIFO)."""
-    if is_special(final):
-        with open(final, "wb") as handle:
-            handle.write(data)
-        return
-    with atomic_path(final) as tmp:
-        tmp.write_bytes(data)
+    """Write ``data`` to ``final`` atomically (directly, if ``final`` is a device or FIFO).
+
+    A failure (no space left, a file too large, no permission) is a
+    :class:`~publish.errors.WriteError` naming ``final``: the ``OSError`` of a
+    full disk names no file (its ``filename`` is None), and the temporary file
+    is gone, so nothing half-written is left.
+    """
+    try:
+        if is_special(final):
+            with open(final, "wb") as handle:
+                handle.write(data)
+            return
+        with atomic_path(final) as tmp:
+            tmp.write_bytes(data)
+    except OSError as error:
+        raise WriteError(f"cannot write: {error.strerror or error}", final) from None
 
 
 def write_if_changed(final: Path, data: bytes) -> bool:

@@ -54,3 +54,40 @@ def test_a_build_sweeps_the_scratch_folders_a_killed_build_left(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert not stale.exists() and fresh.is_dir() and other.is_dir()
+
+
+@pytest.mark.parametrize("limit, failing", [
+    (16 * 1024, "seeds/alpha.txt: cannot write a scratch file in"),  # the language model's temporary copy
+    (None, "dist/pdf/alpha.pdf: cannot write: File too large"),      # the PDF itself (23 KB; the master is 3 KB)
+])
+def test_a_full_disk_is_exit_73_naming_the_file_with_nothing_half_written(tmp_path, limit, failing):
+    """The kernel refuses a write (a file-size limit, as a full disk would): one line naming it, exit 73.
+
+    A full disk's OSError names no file (the build said "None: cannot write"
+    and an internal error); now the write names the file it was making.
+    """
+    import resource
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "alpha.txt").write_bytes((SEEDS / "alpha.txt").read_bytes())
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1674950400")
+    command = [sys.executable, "-m", "publish", "build", "--only", "pdf", "--jobs", "1"]
+    if limit is None:  # let the master and the model in first, then limit the PDF's write
+        limit = 16 * 1024
+        command = [sys.executable, "-c", "import resource, sys; from publish import langid; "
+                   "langid.identify('A warm-up sentence in English, long enough to identify.'); "
+                   f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit})); "
+                   "from publish.cli import main; sys.exit(main(sys.argv[1:]))", *command[3:]]
+        preexec = None
+    else:
+        def preexec():
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                            preexec_fn=preexec)
+    assert result.returncode == 73, result.stderr
+    assert failing in result.stderr and "File too large" in result.stderr
+    assert "None:" not in result.stderr and "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+    assert not [p for p in (tmp_path / "dist").rglob("*") if p.name.endswith(".tmp")]
+    assert not (tmp_path / "dist" / "pdf" / "alpha.pdf").exists()

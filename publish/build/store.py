@@ -88,9 +88,8 @@ def store(rendered: Rendered, current: dict, entries: dict, layout: Layout,
     if not rendered.reason:
         try:
             written, assets = write_outputs(layout, identifier, rendered.files, entries.get(identifier))
-        except OSError as error:
-            rendered = dataclasses.replace(rendered, reason=f"{error.filename}: cannot write: "
-                                           f"{error.strerror}", exit_code=WriteError.exit_code)
+        except WriteError as error:  # no space left, say: named, and the document is not recorded
+            rendered = dataclasses.replace(rendered, reason=error.one_line(), exit_code=WriteError.exit_code)
         else:
             failed = [kind for kind, _reason, _code in rendered.failed]
             entry, stale = merged_entry(entries.get(identifier), current, written, failed)

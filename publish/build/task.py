@@ -23,7 +23,7 @@ from pathlib import Path
 
 from publish import pipeline
 from publish.build.job import ASSET_PREFIX, Job, Rendered
-from publish.errors import PublishError, StrictError
+from publish.errors import PublishError, StrictError, WriteError
 from publish.formats import FORMATS, load
 from publish.layout import Layout
 from publish.log import LOGGER
@@ -41,6 +41,10 @@ def render_job(job: Job, options: Options) -> Rendered:
             reason, code = "", 0
         except PublishError as error:
             files, reason, code = {}, error.one_line(), error.exit_code
+        except OSError as error:  # the scratch folder or a library's cache is full or not writable
+            where = error.filename or f"a scratch file in {scratch.parent}"
+            files, reason, code = {}, (f"{job.seed}: cannot write {where}: "
+                                       f"{error.strerror or error}"), WriteError.exit_code
         except Exception as error:  # noqa: BLE001  a bug in one document must not stop the others
             files, reason, code = {}, (f"{job.seed}: internal error: {type(error).__name__}: "
                                        f"{error}"), PublishError.exit_code
