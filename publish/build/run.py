@@ -46,6 +46,9 @@ from publish.layout import Layout, code_digest, files_digest, find_seeds, tree_d
 from publish.log import LOGGER
 from publish.options import Options
 
+#: How often, in seconds, a running build records the documents that have landed.
+FLUSH_EVERY = 2.0
+
 
 def build(request: BuildRequest, options: Options) -> int:
     """Build what changed; show progress and a summary; 0 only if nothing failed."""
@@ -80,12 +83,19 @@ def build(request: BuildRequest, options: Options) -> int:
     if not request.seeds:
         withdraw(layout, entries, {seed.stem for seed in seeds}, options, history, changes)
 
+    flushed = [time.monotonic()]
+
     def finished(rendered) -> None:
         outcome = store(rendered, records[rendered.identifier], entries, layout, changes)
         for level, message in rendered.logs:
             LOGGER.log(level, "%s", message)
         outcomes.append(outcome)
         progress.advance(outcome)
+        if changes and time.monotonic() - flushed[0] >= FLUSH_EVERY:
+            # Record what has landed, so a killed build forgets at most a few seconds of work.
+            update_manifest(layout, changes)
+            changes.clear()
+            flushed[0] = time.monotonic()
 
     try:
         run_jobs(todo, jobs, request.scheduler, options, finished)

@@ -475,3 +475,35 @@ def test_names_that_cannot_name_outputs_are_refused_up_front(project, local_opti
     assert "control character U+000A" in reasons["two\nlines.txt"]
     assert statuses(data) == {**{i: "built" for i in IDS}, "r" * 246: "failed", "two\nlines": "failed"}
     assert not any(".tmp" in reason for reason in reasons.values())
+
+
+def test_a_killed_build_keeps_the_records_of_what_landed(tmp_path):
+    """SIGKILL mid-build: the manifest already lists documents that landed (it was written only at the
+    end), each record true to the files on disk, and the next build skips them."""
+    import signal
+    import time as clock
+
+    from publish.build.manifest import fixity_failures
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number in range(40):
+        (seeds / f"letter{number:02d}.txt").write_text(
+            f"Letter {number}\n\nA letter kept by the archive, number {number}.\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]), SOURCE_DATE_EPOCH=str(EPOCH))
+    process = subprocess.Popen([sys.executable, "-m", "publish", "build", "--jobs", "1", "--only", "pdf"],
+                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = tmp_path / "dist" / MANIFEST
+    deadline = clock.monotonic() + 300
+    while not manifest.exists() and process.poll() is None and clock.monotonic() < deadline:
+        clock.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=60) == -signal.SIGKILL  # killed mid-build, not finished
+    documents = load_manifest(tmp_path / "dist")["documents"]
+    assert 0 < len(documents) < 40
+    layout = Layout(dist=tmp_path / "dist")
+    assert all(not fixity_failures(layout, identifier, record) for identifier, record in documents.items())
+    again = subprocess.run([sys.executable, "-m", "publish", "build", "--jobs", "1", "--only", "pdf", "--json"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["counts"]["skipped"] == len(documents)
