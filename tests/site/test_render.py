@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
+import urllib.parse
 from pathlib import Path
 
 import lxml.html
@@ -145,3 +148,22 @@ def test_an_empty_collection_is_a_site_without_an_index(tmp_path):
     files = render(Collection(Layout(dist=tmp_path), ()), Options(source_date_epoch=EPOCH))
     assert "index.html" in files and "search/index.html" in files
     assert not any(name.startswith("pagefind/") for name in files)
+
+
+def test_links_to_ids_with_spaces_and_percent_signs_are_encoded_and_resolve(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    name = "minutes 100% final"
+    (tmp_path / "seeds" / f"{name}.txt").write_text("Minutes\n\nThe board met.\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=str(EPOCH))
+    result = subprocess.run([sys.executable, "-m", "publish", "build", "--jobs", "1", "--only", "epub",
+                             "--only", "site"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "dist" / "site"
+    home = lxml.html.parse(str(site / "index.html")).getroot()
+    [link] = [a.get("href") for a in home.cssselect("h3.entry-title a")]
+    assert link == "./doc/minutes%20100%25%20final/"
+    page = site / urllib.parse.unquote(link) / "index.html"
+    assert page.is_file()
+    downloads = [a.get("href") for a in lxml.html.parse(str(page)).getroot().cssselect("a[download]")]
+    assert "minutes%20100%25%20final.epub" in downloads
+    assert all((page.parent / urllib.parse.unquote(href)).is_file() for href in downloads)
