@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from publish import __version__
+from publish import __version__, pronom
 from publish.deposit.provenance import Event, PayloadFile, Tool, normalisation_events, premis_record
 from publish.errors import DepositError
 from publish.formats import FORMATS, Format
@@ -109,8 +109,13 @@ def provenance_record(checked: Checked, files: list[PayloadFile], packaging: Eve
 def payload_file(name: str, path: Path, role: str, media_type: str, tei: etree._ElementTree) -> PayloadFile:
     """How PREMIS describes one file of the package (its bytes read from ``path``)."""
     source_type = first_text(tei, "//tei:sourceDesc/tei:bibl/tei:note[@type='mediaType']") or ""
+    found = pronom.identify(path)
+    tool = pronom.tool()
     return PayloadFile(name, role, path.stat().st_size, file_sha256(path),
-                       media_type or source_type or "application/octet-stream", path.name)
+                       media_type or source_type or "application/octet-stream", path.name,
+                       found.puid if found.known else None,
+                       f"{found.title} ({found.puid}), identified by Siegfried {tool.version} "
+                       f"with {tool.signatures}; basis: {found.basis}" if found.known else "")
 
 
 # -- inputs and their checks ------------------------------------------------

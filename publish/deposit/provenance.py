@@ -38,6 +38,9 @@ class PayloadFile:
     sha256: str
     format_name: str     # a media type
     original_name: str
+    #: The PRONOM identification (publish.pronom): PUID, and who identified it by which signatures.
+    puid: str | None = None
+    identified_by: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +95,16 @@ def premis_record(urn: str, files: list[PayloadFile], events: list[Event]) -> by
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
+def premis_format(payload: PayloadFile) -> etree._Element:
+    """``format``: the media type, and the PRONOM registry's key for it where Siegfried knew it (PREMIS 3 §1.5.4)."""
+    form = P.format(P.formatDesignation(P.formatName(payload.format_name)))
+    if payload.puid:
+        form.append(P.formatRegistry(P.formatRegistryName("PRONOM"), P.formatRegistryKey(payload.puid),
+                                     P.formatRegistryRole("identification")))
+        form.append(P.formatNote(payload.identified_by))
+    return form
+
+
 def premis_object(payload: PayloadFile) -> etree._Element:
     """A ``file`` object: its path in the bag, sha256, size, format, original name."""
     obj = P.object(
@@ -100,7 +113,7 @@ def premis_object(payload: PayloadFile) -> etree._Element:
             P.compositionLevel("0"),
             P.fixity(P.messageDigestAlgorithm("SHA-256"), P.messageDigest(payload.sha256)),
             P.size(str(payload.size)),
-            P.format(P.formatDesignation(P.formatName(payload.format_name)))),
+            premis_format(payload)),
         P.originalName(payload.original_name))
     obj.set(f"{{{XSI_NS}}}type", "premis:file")
     return obj

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from publish import pronom
 from publish.errors import InputError, UnsupportedFormatError
 from publish.layout import seed_problem, sidecar_path
 from publish.log import LOGGER
@@ -95,6 +96,10 @@ def normalise_with_assets(source: Source, options: Options
     ``graphic/@url`` is ``<id>_assets/<name>``, relative to the TEI file, so the
     assets go in that folder beside it (:meth:`publish.layout.Layout.assets`).
     """
+    found = pronom.identify_bytes(source.path.name, source.data)
+    problem = pronom.contradiction(source.path.suffix, found)
+    if problem:  # before any normaliser reads it: a misleading edition is worse than none
+        raise UnsupportedFormatError(f"{problem}; refused: rename or convert the file", source.path)
     module = normaliser_for(source.path, source.data)
     result: Normalised = module.normalise(source)
     result = with_words_checked(result, source)
@@ -103,7 +108,9 @@ def normalise_with_assets(source: Source, options: Options
         filename=source.path.name, size=len(source.data),
         sha256=hashlib.sha256(source.data).hexdigest(), media_type=module.MEDIA_TYPE,
         normaliser=module.NAME, encoding=result.encoding, bom=result.bom,
-        line_endings=result.line_endings)
+        line_endings=result.line_endings,
+        **(dict(puid=found.puid, format_name=found.title, format_cert=found.certainty,
+                identified_by=(pronom.tool().version, pronom.tool().signatures)) if found.known else {}))
     usage = language.settle(result.text, meta.language, source.path)
     root = T.TEI()
     root.set(xml("lang"), usage.tag)

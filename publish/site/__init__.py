@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from publish import __version__
+from publish import __version__, pronom
 from publish.collection import Collection, Entry
 from publish.errors import RenderError
 from publish.formats import format_for
@@ -158,7 +158,10 @@ def downloads(entry: Entry, files: dict[str, bytes]) -> tuple[Download, ...]:
             raise RenderError(f"SHA-256 {digest} is not the {recorded} the build recorded when it wrote it: "
                               "the file changed since (rebuild it with publish build --force)", path)
         files[f"doc/{entry.identifier}/{path.name}"] = data
-        found.append(Download(kind, label, path.name, format_for(kind).media_type, len(data), digest))
+        identified = pronom.identify(path)
+        found.append(Download(kind, label, path.name, format_for(kind).media_type, len(data), digest,
+                              identified.title if identified.known else "",
+                              identified.puid if identified.known else ""))
     return tuple(found)
 
 

@@ -33,6 +33,9 @@ class Download:
     media_type: str
     size: int
     sha256: str
+    #: The format by PRONOM, as Siegfried identified the file: its name and PUID ("" if unknown).
+    format: str = ""
+    puid: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

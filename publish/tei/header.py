@@ -56,6 +56,12 @@ class SourceRecord:
     encoding: str | None = None
     bom: bool = False
     line_endings: str | None = None
+    #: The PRONOM identification (publish.pronom): PUID, format name, TEI @cert, and
+    #: (Siegfried's version, its signature files); None when Siegfried knew no format.
+    puid: str | None = None
+    format_name: str | None = None
+    format_cert: str | None = None
+    identified_by: tuple[str, str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,6 +102,8 @@ class LanguageUsage:
 
 #: The ``xml:id`` of the language identifier's ``application``, which ``resp`` points to.
 IDENTIFIER_ID = "py3langid"
+#: The ``xml:id`` of Siegfried's ``application``, which the PRONOM ``idno`` points at (``@resp``).
+FORMAT_IDENTIFIER_ID = "siegfried"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -225,6 +233,9 @@ def source_desc(meta: Metadata, source: SourceRecord) -> etree._Element:
     bibl.append(T.idno(source.sha256, type="sha256"))
     bibl.append(T.extent(T.measure(f"{source.size} bytes", unit="byte", quantity=str(source.size))))
     bibl.append(T.note(source.media_type, type="mediaType"))
+    if source.puid:  # the format by PRONOM, as Siegfried identified it (an automatic decision)
+        bibl.append(T.idno(source.puid, type="PRONOM", resp=f"#{FORMAT_IDENTIFIER_ID}", cert=source.format_cert))
+        bibl.append(T.note(source.format_name, type="format", resp=f"#{FORMAT_IDENTIFIER_ID}"))
     if source.encoding:
         bibl.append(T.note(source.encoding, type="characterEncoding"))
         bibl.append(T.note("present" if source.bom else "absent", type="byteOrderMark"))
@@ -246,6 +257,13 @@ def encoding_desc(source: SourceRecord, decisions: Decisions,
         identifier = T.application(T.label("py3langid"), T.desc("language identification"),
                                    ident="py3langid", version=usage.tool_version)
         identifier.set(xml("id"), IDENTIFIER_ID)
+        app_info.append(identifier)
+    if source.identified_by:
+        version, signatures = source.identified_by
+        identifier = T.application(T.label("Siegfried"),
+                                   T.desc(f"PRONOM format identification; signatures: {signatures}"),
+                                   ident="siegfried", version=version)
+        identifier.set(xml("id"), FORMAT_IDENTIFIER_ID)
         app_info.append(identifier)
     editorial = T.editorialDecl()
     for name in ("normalization", "quotation", "segmentation", "correction", "interpretation"):

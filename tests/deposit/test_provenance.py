@@ -87,3 +87,21 @@ def test_editions_are_dated_as_they_date_themselves(built):
 ])
 def test_pdf_dates_become_iso_8601_utc(raw, iso):
     assert pdf_date_iso(raw) == iso
+
+
+def test_every_file_has_its_pronom_format_and_who_identified_it(deposited):
+    """PREMIS 3 §1.5.4: formatRegistry PRONOM with the PUID Siegfried gave, and the signature files in formatNote."""
+    from publish import pronom
+
+    expected = {"data/source/000_4f4d01b3acd55da0.txt": "x-fmt/111", f"data/tei/{IDENTIFIER}.xml": "fmt/1476",
+                f"data/pdf/{IDENTIFIER}.pdf": "fmt/479", f"data/epub/{IDENTIFIER}.epub": "fmt/483"}
+    root = premis_of(deposited).getroot()
+    keys = {}
+    for obj in root.findall("premis:object", PREMIS):
+        path = obj.findtext(".//premis:objectIdentifierValue", namespaces=PREMIS)
+        registry = obj.find(".//premis:format/premis:formatRegistry", PREMIS)
+        assert registry.findtext("premis:formatRegistryName", namespaces=PREMIS) == "PRONOM", path
+        keys[path] = registry.findtext("premis:formatRegistryKey", namespaces=PREMIS)
+        note = obj.findtext(".//premis:format/premis:formatNote", namespaces=PREMIS)
+        assert f"Siegfried {pronom.tool().version}" in note and "DROID_SignatureFile" in note
+    assert {path: keys[path] for path in expected} == expected

@@ -86,6 +86,10 @@ def test_downloads_are_the_built_files_with_their_digests(built, site):
         original = built / "dist" / folder / f"{FIGURE}{suffix}"
         assert copied.read_bytes() == original.read_bytes()
         assert row.cssselect("code.checksum")[0].text == hashlib.sha256(original.read_bytes()).hexdigest()
+    # The format by PRONOM, as Siegfried identifies each file: PDF/A-3a, EPUB, TEI.
+    formats = [row.cssselect("td")[0].text_content() for row in rows]
+    assert formats[0].startswith("Acrobat PDF/A - Portable Document Format 3a (fmt/479)")
+    assert formats[1] == "ePub Format (fmt/483)" and formats[2].endswith("(fmt/1476)")
 
 
 def test_citations_and_metadata(site):
