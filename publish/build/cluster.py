@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import os
 import shutil
 import tempfile
@@ -71,6 +72,7 @@ def run_on_cluster(address: str, jobs: list[Job], options: Options, level: int,
         from distributed import Client, as_completed
     except ImportError:
         raise UsageError("--scheduler needs dask.distributed: pip install 'publish[dask]'") from None
+    route_dask_logging()
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -94,6 +96,30 @@ def run_on_cluster(address: str, jobs: list[Job], options: Options, level: int,
             raise
 
 
+class ToPublishLog(logging.Handler):
+    """Dask's log records, as one line each in publish's own log at debug level (no traceback)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        LOGGER.debug("dask: %s: %s", record.name, " ".join(record.getMessage().split())[:300])
+
+
+def route_dask_logging() -> None:
+    """Send Dask's loggers (distributed's own stderr handler, tornado's) through publish's logger.
+
+    A scheduler lost mid-build otherwise prints some fifty lines of
+    ``distributed.client`` traceback beside the build's one-line failures.
+    """
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in ("distributed", "tornado"):
+            logger = logging.getLogger(name)
+            logger.handlers[:] = []  # distributed gives some of its loggers a stderr handler of their own
+            logger.propagate = True
+    for name in ("distributed", "tornado"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [ToPublishLog()]
+        logger.propagate = False
+
+
 def collect(future, job: Job) -> Rendered:
     """A task's result, or a failed result naming why the cluster could not run it."""
     from distributed import KilledWorker
@@ -106,8 +132,9 @@ def collect(future, job: Job) -> Rendered:
             f"(KilledWorker after {ALLOWED_FAILURES} tries: out of memory, or a crash in a library)"),
             exit_code=RenderError.exit_code)
     except Exception as error:  # noqa: BLE001  lost connection, cancelled: one document's failure
+        said = " ".join(str(error).split())  # Dask's messages run over several lines
         return Rendered(job.identifier, reason=f"{job.seed}: the cluster did not run it: "
-                                               f"{type(error).__name__}: {error}", exit_code=RenderError.exit_code)
+                                               f"{type(error).__name__}: {said}", exit_code=RenderError.exit_code)
 
 
 def check_threads(client, address: str) -> None:

@@ -8,7 +8,13 @@ bytes, never the client's paths, and return the outputs as bytes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +24,7 @@ from publish.build.run import build
 from publish.options import TEMPLATES, Options
 
 from tests.build.test_run import FIXTURES, SEEDS, load_manifest, snapshot
-from tests.conftest import EPOCH
+from tests.conftest import EPOCH, ROOT
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
@@ -97,3 +103,39 @@ def test_cluster_gets_the_images_a_seed_points_at(tmp_path, scheduler, capsys):
     local = snapshot(tmp_path / "local")
     assert any(name.startswith("tei/figure_assets/img-") for name in local)
     assert local == snapshot(tmp_path / "cluster")
+
+
+def test_a_scheduler_lost_mid_build_gives_one_line_failures_and_no_dask_traceback(tmp_path):
+    """A real ``dask scheduler`` and ``dask worker``; the scheduler is killed once the first PDF lands."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).parent / "dask")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for number in range(30):
+        (seeds / f"n{number:02d}.txt").write_text(f"Note {number}\n\nA record of the council, {number}.\n",
+                                                  encoding="utf-8")
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=str(EPOCH))
+        build = subprocess.Popen([sys.executable, "-m", "publish", "build", "--only", "pdf", "--scheduler", address],
+                                 cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 300
+        while not list((tmp_path / "dist" / "pdf").glob("*.pdf")) and build.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        scheduler.send_signal(signal.SIGKILL)
+        _out, err = build.communicate(timeout=300)
+    finally:
+        for process in (scheduler, worker):
+            process.kill()
+            process.wait(timeout=30)
+    assert build.returncode == 70, err
+    assert "Traceback" not in err and "distributed." not in err
+    failures = [line for line in err.splitlines() if line.startswith("failed ")]
+    assert failures and all("the cluster did not run it" in line for line in failures)
