@@ -216,7 +216,8 @@ def run_deposit(args: argparse.Namespace, options: Options) -> int:
         else:
             done = outcome.deposited
             tar = f"; {done.archive}" if done.archive else ""
-            print(f"{done.bag}: bagged (Payload-Oxum {done.oxum}){tar}")
+            said = "unchanged" if outcome.unchanged else "bagged"
+            print(f"{done.bag}: {said} (Payload-Oxum {done.oxum}){tar}")
     if refused:
         raise DepositError(f"{len(refused)} of {len(outcomes)} document(s) refused; no bag written for them")
     return 0

@@ -23,7 +23,7 @@ import dataclasses
 from pathlib import Path
 
 from publish.build.manifest import document_epoch, fixity_failures, load_manifest
-from publish.deposit.bag import Deposited, deposit_document
+from publish.deposit.bag import Deposited, current_bag, deposit_document
 from publish.deposit.package import check_outputs
 from publish.errors import DepositError, PublishError
 from publish.layout import Layout, find_seeds
@@ -38,6 +38,8 @@ class Outcome:
     identifier: str
     deposited: Deposited | None = None
     error: PublishError | None = None
+    #: The bag already held exactly these inputs, so it was left as it was.
+    unchanged: bool = False
 
 
 def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bool,
@@ -49,9 +51,14 @@ def deposit_all(identifiers: list[str], seeds_dir: Path, dist: Path, archive: bo
                  if isinstance(record, dict) and record.get("deleted")}
     identifiers = list(identifiers) or [seed.stem for seed in find_seeds(layout, seed_suffixes)
                                         if seed.stem not in withdrawn]
-    check_outputs(layout, [i for i in identifiers if i not in withdrawn], options)
+    current = {identifier: bag for identifier in identifiers if identifier not in withdrawn
+               for bag in [current_bag(layout, identifier, records.get(identifier), archive)] if bag}
+    check_outputs(layout, [i for i in identifiers if i not in withdrawn and i not in current], options)
     outcomes = []
     for identifier in identifiers:
+        if identifier in current:  # its bag already holds exactly these files: nothing to do
+            outcomes.append(Outcome(identifier, current[identifier], unchanged=True))
+            continue
         if identifier in withdrawn:
             outcomes.append(Outcome(identifier, error=DepositError(
                 f"deposit refused: {identifier} was withdrawn (its seed was removed); "

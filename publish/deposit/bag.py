@@ -42,7 +42,8 @@ from publish.deposit.package import (
 from publish.deposit.provenance import Event, Tool
 from publish.errors import DepositError, PublishError
 from publish.fileio import exchange, remove_tree
-from publish.layout import Layout
+from publish.formats import FORMATS
+from publish.layout import SIDECAR_SUFFIX, Layout
 from publish.log import LOGGER
 from publish.options import Options
 from publish.tei import first_text
@@ -59,6 +60,40 @@ class Deposited:
     bag: Path
     archive: Path | None
     oxum: str
+
+
+def current_bag(layout: Layout, identifier: str, record: object, archive: bool) -> Deposited | None:
+    """The document's bag (and tar) if it already holds exactly the inputs its record names; else None.
+
+    The bag's sha256 payload manifest is compared with the digests the build
+    recorded for the seed, the sidecar and every output (the PREMIS record is
+    left out: it only describes them), so an unchanged document's bag and tar
+    are not made again: a deposit after one correction makes one new bag.
+    """
+    final, tar = layout.bag(identifier), layout.bag_archive(identifier)
+    manifest = final / "manifest-sha256.txt"
+    if not isinstance(record, dict) or record.get("deleted") or not manifest.is_file():
+        return None
+    if archive or tar.exists():  # a tar must never be older than its bag
+        if not tar.is_file() or tar.stat().st_mtime_ns < manifest.stat().st_mtime_ns:
+            return None
+    expected = {f"data/source/{record.get('seed')}": record.get("input_sha256")}
+    if record.get("sidecar_sha256"):
+        expected[f"data/source/{identifier}{SIDECAR_SUFFIX}"] = record["sidecar_sha256"]
+    outputs = record.get("outputs") or {}
+    for row in FORMATS:
+        expected[f"data/{row.folder}/{identifier}{row.suffix}"] = outputs.get(row.kind)
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = {name: digest for digest, _, name in (line.strip().partition(" ") for line in lines)}
+    found = {name.strip(): digest for name, digest in found.items() if name.strip() != f"data/{PREMIS_NAME}"}
+    if found != expected:
+        return None
+    oxum = next((line.split(":", 1)[1].strip() for line in (final / "bag-info.txt").read_text(
+        encoding="utf-8").splitlines() if line.startswith("Payload-Oxum:")), "")
+    return Deposited(identifier, final, tar if tar.is_file() else None, oxum)
 
 
 def deposit_document(identifier: str, seeds_dir: Path, dist: Path, archive: bool,

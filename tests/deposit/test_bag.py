@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import bagit
@@ -15,7 +17,8 @@ from publish.cli import main
 from publish.deposit.provenance import PREMIS_NS
 from publish.tei import first_text, parse_file, safe_parser
 
-from tests.conftest import EPOCH, SAMPLE, assert_golden
+from tests.build.test_run import SEEDS
+from tests.conftest import EPOCH, ROOT, SAMPLE, assert_golden
 from tests.deposit.conftest import FIXTURES, IDENTIFIER, tree_bytes
 
 PREMIS = {"premis": PREMIS_NS}
@@ -190,3 +193,34 @@ def test_replacing_a_different_bag_leaves_exactly_the_new_one(deposited, dist_co
 def test_bag_folders_and_files_have_fixed_modes(deposited):
     for path in [deposited, *deposited.rglob("*")]:
         assert os.stat(path).st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
+
+
+def test_a_deposit_after_one_correction_makes_one_new_bag(tmp_path):
+    """Unchanged documents keep their bag and tar (bytes and times); the corrected one gets a new bag."""
+    (tmp_path / "seeds").mkdir()
+    for name in ("alpha.txt", "beta.txt", "beta.toml", "gamma.txt"):
+        (tmp_path / "seeds" / name).write_bytes((SEEDS / name).read_bytes())
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1674950400")
+
+    def publish(*args):
+        result = subprocess.run([sys.executable, "-m", "publish", *args], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def bags():
+        return {p.relative_to(tmp_path).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+                for p in sorted((tmp_path / "dist" / "deposit").rglob("*")) if p.is_file()}
+
+    publish("build", "--jobs", "1")
+    publish("deposit", "--archive")
+    before = bags()
+    assert "unchanged" in publish("deposit", "--archive") and bags() == before
+    with open(tmp_path / "seeds" / "beta.txt", "a", encoding="utf-8") as seed:
+        seed.write("\nA correction.\n")
+    publish("build", "--jobs", "1")
+    said = publish("deposit", "--archive")
+    after = bags()
+    changed = sorted({name.split("/")[2].split(".")[0] for name in after if after[name] != before.get(name)})
+    assert changed == ["beta"]
+    assert said.count("bagged") == 1 and said.count("unchanged") == 2
