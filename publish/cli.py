@@ -446,7 +446,10 @@ def configured_options(args: argparse.Namespace) -> Options:
     site = read_section(SITE, args.config, data=data)
     limits = read_section(LIMITS, args.config, data=data)
     max_paragraph = args.max_paragraph if args.max_paragraph is not None else limits["max_paragraph"]
-    return Options.from_environment(strict=args.strict, max_paragraph=max_paragraph, site_title=site["title"])
+    if site["opds_page_size"] < 1:
+        raise UsageError(f"{args.config}: site.opds_page_size must be at least 1, not {site['opds_page_size']}")
+    return Options.from_environment(strict=args.strict, max_paragraph=max_paragraph, site_title=site["title"],
+                                    opds_page_size=site["opds_page_size"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ TEMPLATES = (Path(__file__).parent / "templates").resolve()
 #: publish.toml's sections the CLI reads into :class:`Options` (publish/config.py lists every section).
 SITE = Section("site", "The reading room and the OPDS catalogues", (
     Setting("title", "Reading room", "the site's name: page titles, the OPDS root feed, the search plug-in"),
+    Setting("opds_page_size", 50, "entries per page of an OPDS feed (RFC 5005 paging)"),
 ))
 LIMITS = Section("limits", "Limits on what the PDF and EPUB are made for (README, Limits)", (
     Setting("max_paragraph", 100_000, "the longest paragraph, in characters (--max-paragraph overrides it "
@@ -48,7 +49,8 @@ class Options:
     ``max_paragraph``: the longest paragraph, in characters, the PDF and EPUB are
     made for (WeasyPrint's line breaking grows faster than the paragraph); a
     longer one fails those editions within seconds and the master is still written.
-    ``site_title``: the reading room's name (``[site] title``).
+    ``site_title``: the reading room's name (``[site] title``); ``opds_page_size``:
+    entries per OPDS feed page (``[site] opds_page_size``).
     """
 
     source_date_epoch: int = dataclasses.field(default_factory=lambda: int(time.time()))
@@ -59,6 +61,7 @@ class Options:
     tei_all: Path | None = None
     max_paragraph: int = LIMITS.setting("max_paragraph").default
     site_title: str = SITE.setting("title").default
+    opds_page_size: int = SITE.setting("opds_page_size").default
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides) -> Options:

@@ -3,7 +3,7 @@
 Feeds: the root navigation feed (OPDS 1.2 §2.1, §2.2), the listings by
 collection and by language, acquisition feeds (§2.3) paginated by RFC 5005
 §3 (``first``/``previous``/``next``/``last``) past
-:data:`~publish.opds.catalogue.PAGE_SIZE` entries, facets (§4:
+:attr:`~publish.opds.catalogue.Feed.page_size` entries ([site] opds_page_size), facets (§4:
 ``opds:facetGroup``, ``opds:activeFacet``, ``thr:count`` from RFC 4685), and
 the complete feed (§2.5: unpaginated, ``fh:complete``, newest ``updated``
 first, linked from every feed as ``http://opds-spec.org/crawlable``).
@@ -23,7 +23,7 @@ import copy
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from publish.opds.catalogue import PAGE_SIZE, Catalogue, Feed, Navigation, Publication, catalogue_id
+from publish.opds.catalogue import Catalogue, Feed, Navigation, Publication, catalogue_id
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 OPDS_NS = "http://opds-spec.org/2010/catalog"
@@ -119,8 +119,8 @@ def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int,
             if 1 <= target <= feed.pages():
                 root.append(link(rel, f"{feed.page_name(target)}{SUFFIX}", ACQUISITION))
         # OpenSearch 1.1 response elements, which OPDS 1.2 §3 allows in any feed.
-        for local, value in (("totalResults", len(feed.publications)), ("itemsPerPage", PAGE_SIZE),
-                             ("startIndex", (number - 1) * PAGE_SIZE + 1)):
+        for local, value in (("totalResults", len(feed.publications)), ("itemsPerPage", feed.page_size),
+                             ("startIndex", (number - 1) * feed.page_size + 1)):
             etree.SubElement(root, f"{{{OPENSEARCH_NS}}}{local}").text = str(value)
     active = dict(feed.active)
     for facet in catalogue.facets:

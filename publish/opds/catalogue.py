@@ -29,8 +29,9 @@ from publish.options import Options
 from publish.tei import first_text
 from publish.tei.header import LANGUAGE_NAMES, HeaderFacts
 
-#: Entries per page: a feed with more is paginated (RFC 5005 §3; OPDS 1.2 §2.4, OPDS 2.0 §4).
-PAGE_SIZE = 50
+#: Entries per page by default (``[site] opds_page_size``): a feed with more is paginated
+#: (RFC 5005 §3; OPDS 1.2 §2.4, OPDS 2.0 §4).
+PAGE_SIZE = Options.opds_page_size
 #: The editions an entry offers, in this order, when the build made them.
 DOWNLOADS = ("epub", "pdf", "tei")
 DOWNLOAD_TITLES = {"epub": "EPUB 3", "pdf": "PDF/A-3", "tei": "TEI P5 master (XML)"}
@@ -98,16 +99,17 @@ class Feed:
     publications: tuple[Publication, ...]
     #: The facet this feed is (marked active in it), by group.
     active: tuple[tuple[str, str], ...] = ()
+    page_size: int = PAGE_SIZE
 
     def pages(self) -> int:
-        return max(1, -(-len(self.publications) // PAGE_SIZE))
+        return max(1, -(-len(self.publications) // self.page_size))
 
     def page_name(self, number: int) -> str:
         """The file stem of page ``number`` (1-based): ``all``, ``all-2``, …"""
         return self.name if number == 1 else f"{self.name}-{number}"
 
     def page(self, number: int) -> tuple[Publication, ...]:
-        return self.publications[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        return self.publications[(number - 1) * self.page_size:number * self.page_size]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -228,6 +230,7 @@ def build_catalogue(collection: Collection, options: Options) -> Catalogue:
         feeds.append(Feed(f"language-{tag}", f"In {language_name(tag)}",
                           tuple(p for p in publications if primary(p.language) == tag),
                           (("Language", f"language-{tag}"),)))
+    feeds = [dataclasses.replace(feed, page_size=options.opds_page_size) for feed in feeds]
     counts = {f.name: len(f.publications) for f in feeds}
     facets = ((Facet("Order", "Title", "all", counts["all"]),
                Facet("Order", "Newest", "newest", counts["newest"]))

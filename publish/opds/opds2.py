@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 
-from publish.opds.catalogue import PAGE_SIZE, Catalogue, Feed, Navigation, Publication, collection_feed
+from publish.opds.catalogue import Catalogue, Feed, Navigation, Publication, collection_feed
 from publish.opds.covers import COVER, THUMBNAIL
 
 SUFFIX = ".opds.json"
@@ -75,7 +75,7 @@ def acquisition_feed(catalogue: Catalogue, feed: Feed, number: int) -> dict:
     """Page ``number`` of a feed of publications, with its facets and page links."""
     name = feed.page_name(number)
     metadata = {"title": feed.title, "modified": catalogue.updated,
-                "numberOfItems": len(feed.publications), "itemsPerPage": PAGE_SIZE, "currentPage": number}
+                "numberOfItems": len(feed.publications), "itemsPerPage": feed.page_size, "currentPage": number}
     links = common_links(name) + [link("up", "root", "Catalogue root")]
     if feed.pages() > 1:
         for rel, target in {"first": 1, "previous": number - 1, "next": number + 1,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from publish.build.manifest import load_manifest
 from publish.collection import read_collection
 from publish.layout import Layout
+from publish.opds import atom
 from publish.opds.catalogue import PAGE_SIZE, build_catalogue, catalogue_id, language_name, slug
 
 from tests.opds.conftest import COLLECTION, NOTICES, WITH_EDITIONS
@@ -17,6 +20,19 @@ def catalogue(built):
 
 def test_the_page_size_is_fifty():
     assert PAGE_SIZE == 50  # issue 12: paginate once a feed has more than 50 entries
+
+
+def test_the_page_size_is_the_archives_setting(built):
+    """[site] opds_page_size in publish.toml: the feeds are cut into pages of that many entries."""
+    layout = Layout(dist=built.dist, seeds=built.project / "seeds")
+    options = dataclasses.replace(built.options, opds_page_size=7)
+    plan = build_catalogue(read_collection(layout, load_manifest(layout)["documents"]), options)
+    [every] = [feed for feed in plan.feeds if feed.name == "all"]
+    assert every.page_size == 7 and every.pages() == -(-len(every.publications) // 7) > 1
+    assert [len(every.page(n)) for n in range(1, every.pages())] == [7] * (every.pages() - 1)
+    second = atom.feeds(plan)[f"{every.page_name(2)}.atom"].decode()
+    assert "<opensearch:itemsPerPage>7</opensearch:itemsPerPage>" in second
+    assert "<opensearch:startIndex>8</opensearch:startIndex>" in second
 
 
 def test_file_names_of_collections_are_stable_distinct_and_plain():
